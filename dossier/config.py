@@ -1,0 +1,133 @@
+"""Site configuration: ``dossier.yaml`` at the source root."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import diagnostics as dg
+from .yamltools import YamlProblem, load_yaml
+
+CONFIG_FILE = "dossier.yaml"
+
+KNOWN_KEYS = {
+    "title": str,
+    "description": str,
+    "base_url": str,
+    "language": str,
+    "timezone": str,
+    "theme": str,
+    "author": str,
+    "unsafe_html": bool,
+    "permalinks": dict,
+    "timeline": dict,
+    "home": dict,
+    "keep": list,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    root: str  # absolute path of the source folder
+    title: str
+    description: str = ""
+    base_url: str = "/"  # "https://example.org/panjshir/" or "/"
+    language: str = "en"
+    timezone: str = "UTC"
+    theme: str = "default"
+    author: str = ""
+    unsafe_html: bool = False
+    permalinks: dict = field(default_factory=dict)
+    timeline: dict = field(default_factory=dict)
+    home: dict = field(default_factory=dict)
+    keep: tuple = ()
+    drafts: bool = False
+
+    @property
+    def prefix(self) -> str:
+        """The path part of ``base_url``, always starting and ending with "/"."""
+        path = urlsplit(self.base_url).path or "/"
+        if not path.endswith("/"):
+            path += "/"
+        return path
+
+    @property
+    def origin(self) -> str:
+        """``https://example.org`` (empty when base_url has no host)."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+    @property
+    def timeline_order(self) -> str:
+        return "newest" if str(self.timeline.get("order", "oldest")).lower().startswith("new") else "oldest"
+
+    def parse_digest(self) -> str:
+        """Digest of every setting that changes how a single file parses."""
+        return hashlib.blake2b(
+            json.dumps([self.unsafe_html, self.language], sort_keys=True).encode(), digest_size=8
+        ).hexdigest()
+
+    def digest(self) -> str:
+        data = {k: v for k, v in asdict(self).items() if k != "root"}
+        return hashlib.blake2b(json.dumps(data, sort_keys=True, default=str).encode(), digest_size=8).hexdigest()
+
+
+def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -> tuple[Config, list[dg.Diagnostic]]:
+    """Read ``dossier.yaml`` (defaults when absent). Problems come back as diagnostics."""
+    root = Path(root).resolve()
+    diags: list[dg.Diagnostic] = []
+    values: dict = {}
+    path = root / CONFIG_FILE
+    rel = CONFIG_FILE
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            diags.append(dg.error("D108", f"config could not be read: {exc}", rel))
+            text = ""
+        try:
+            loaded = load_yaml(text)
+        except YamlProblem as exc:
+            diags.append(dg.error("D108", f"config: {exc.message}", rel, None if exc.line is None else exc.line + 1))
+            loaded = None
+        if loaded is not None and loaded.data is not None and not isinstance(loaded.data, dict):
+            diags.append(dg.error("D108", "config must be a mapping of keys to values", rel, 1))
+        elif loaded is not None and loaded.data:
+            for key, line in loaded.duplicates:
+                diags.append(dg.warning("D106", f'config: key "{key}" appears twice; the last one wins', rel, line + 1))
+            for key, value in loaded.data.items():
+                line = loaded.key_lines.get(str(key), 0) + 1
+                expected = KNOWN_KEYS.get(key)
+                if expected is None:
+                    diags.append(dg.warning("D105", f'config: unknown key "{key}" is ignored', rel, line,
+                                            hint="known keys: " + ", ".join(sorted(KNOWN_KEYS))))
+                    continue
+                if value is None:
+                    continue
+                if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    value = str(value)
+                if not isinstance(value, expected):
+                    diags.append(dg.error("D108", f"config: {key} must be a {expected.__name__}, not {type(value).__name__}", rel, line))
+                    continue
+                values[key] = value
+    if base_url is not None:
+        values["base_url"] = base_url
+    if "base_url" in values:
+        url = values["base_url"].strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https", "") or (parts.scheme and not parts.netloc):
+            diags.append(dg.error("D108", f'config: base_url "{url}" must be an absolute http(s) URL or a path', rel))
+            url = "/"
+        if not url.endswith("/"):
+            url += "/"
+        values["base_url"] = url
+    if "keep" in values:
+        values["keep"] = tuple(str(k) for k in values["keep"])
+    values.setdefault("title", root.name)
+    return Config(root=str(root), drafts=drafts, **values), diags
+
+
+def with_drafts(config: Config, drafts: bool) -> Config:
+    return replace(config, drafts=drafts)

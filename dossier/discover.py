@@ -1,0 +1,69 @@
+"""Stage 1: find the content files.
+
+Walks ``content/`` without following symlinked folders (no loops), skips
+editor debris (swap, backup, autosave files) and hidden files, refuses files
+whose real path lies outside the source tree, and reads each file as UTF-8
+(a BOM is accepted). Kind comes from the first folder under ``content/``.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from pathlib import Path
+
+from . import diagnostics as dg
+from .model import KINDS, SourceFile
+
+CONTENT_DIR = "content"
+
+
+def is_ignored(name: str) -> bool:
+    """Editor swap/backup/autosave files and hidden files (shared with the watcher)."""
+    return (
+        name.startswith(".")
+        or name.startswith("#")
+        or name.endswith("~")
+        or name.endswith((".swp", ".swx", ".swo", ".bak", ".tmp", ".orig"))
+        or name == "4913"  # vim's write test file
+    )
+
+
+def discover(root: Path) -> tuple[list[SourceFile], list[dg.Diagnostic]]:
+    root = Path(root).resolve()
+    content = root / CONTENT_DIR
+    files: list[SourceFile] = []
+    diags: list[dg.Diagnostic] = []
+    if not content.is_dir():
+        return files, diags
+    for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
+        for name in sorted(filenames):
+            if is_ignored(name) or not name.endswith(".md"):
+                continue
+            full = Path(dirpath) / name
+            rel_path = full.relative_to(root)
+            rel = unicodedata.normalize("NFC", rel_path.as_posix())
+            if full.is_symlink():
+                real = full.resolve()
+                if not real.is_relative_to(root):
+                    diags.append(dg.warning("D100", "symlink points outside the source folder; not published", rel))
+                    continue
+            try:
+                raw = full.read_bytes()
+            except OSError as exc:
+                diags.append(dg.error("D100", f"could not read file: {exc.strerror or exc}", rel))
+                continue
+            digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                diags.append(dg.error("D100", f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8", rel))
+                continue
+            if "\x00" in text:
+                diags.append(dg.error("D100", "contains NUL bytes: binary file named .md?", rel))
+                continue
+            parts = rel_path.relative_to(CONTENT_DIR).parts
+            kind = KINDS.get(parts[0], "page") if len(parts) > 1 else "page"
+            files.append(SourceFile(rel, kind, text, digest))
+    return files, diags

@@ -1,0 +1,198 @@
+"""The values passed between stages.
+
+Stages never share mutable state: discover makes :class:`SourceFile`, parse
+makes :class:`Document`, resolve makes :class:`Site`, render makes
+:class:`Output`. All are plain dataclasses, picklable so parse can run in
+worker processes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .dates import PartialDate
+from .diagnostics import Diagnostic
+
+DocId = str  # "people/ahmad-massoud"
+
+# folder under content/ -> kind
+KINDS = {
+    "articles": "article",
+    "people": "person",
+    "places": "place",
+    "organizations": "organization",
+    "events": "event",
+    "claims": "claim",
+}
+FOLDERS = {kind: folder for folder, kind in KINDS.items()}
+ENTITY_KINDS = ("person", "place", "organization")
+KIND_LABELS = {
+    "article": ("Article", "Articles"),
+    "person": ("Person", "People"),
+    "place": ("Place", "Places"),
+    "organization": ("Organisation", "Organisations"),
+    "event": ("Event", "Events"),
+    "claim": ("Claim", "Claims"),
+    "page": ("Page", "Pages"),
+}
+CLAIM_STATUSES = ("unverified", "disputed", "denied", "false", "misleading", "confirmed")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str  # project-relative POSIX path, "content/articles/x.md"
+    kind: str
+    text: str
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A reference found in a document, before it is resolved."""
+
+    target: str  # what the author wrote: a name, slug, or a relative .md path
+    label: str | None
+    anchor: str | None
+    line: int | None
+    col: int | None
+    origin: str  # "body" or the front-matter field name ("people", "sources", ...)
+    form: str = "name"  # "name" (wiki link / entity list) or "path" (relative .md link)
+    context: str = ""  # the sentence around a body link
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """An external source (a mapping) or, when ``link`` is set, an article in the dossier."""
+
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    date: PartialDate | None = None
+    archived_url: str | None = None
+    language: str | None = None
+    link: int | None = None  # index into Document.links for a wiki-link source
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InlineEvent:
+    """An event written inside an article's ``events:`` list."""
+
+    title: str
+    date: PartialDate
+    end: PartialDate | None
+    summary: str
+    place: int | None  # index into Document.links
+    people: tuple[int, ...]
+    organizations: tuple[int, ...]
+    tags: tuple[str, ...]
+    ref: int | None  # link index of an existing event this one adds a source to
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: DocId
+    kind: str
+    path: str
+    slug: str
+    title: str
+    fields: Mapping[str, Any]  # validated, typed front matter
+    body_html: str  # contains link slots, see parse.markdown.SLOT
+    links: tuple[Link, ...]
+    headings: tuple[Heading, ...]
+    text: str  # plain text of the body (for summaries and search)
+    digest: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def date(self) -> PartialDate | None:
+        return self.fields.get("date")
+
+    @property
+    def draft(self) -> bool:
+        return bool(self.fields.get("draft"))
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(self.fields.get("aliases", ()))
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A file that could not be parsed at all; only its diagnostics survive."""
+
+    path: str
+    digest: str
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One timeline entry, from an event file or an article's inline list."""
+
+    id: str  # "events/fall-of-kabul" or "articles/x#event-1"
+    title: str
+    date: PartialDate
+    end: PartialDate | None
+    summary: str
+    doc_id: DocId | None  # the event's own page, if it has one
+    origin: DocId  # file that defines it
+    place: DocId | None
+    place_name: str | None
+    people: tuple[DocId, ...]
+    organizations: tuple[DocId, ...]
+    tags: tuple[str, ...]
+    sources: tuple[DocId, ...]  # articles in the dossier citing it
+    external_sources: tuple[SourceRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Backlink:
+    source: DocId
+    origin: str  # "body" or the field name
+    context: str
+
+
+@dataclass(slots=True)
+class Site:
+    """The resolved dossier graph. Built once per build by resolve()."""
+
+    config: Any
+    documents: dict[DocId, Document]
+    resolved: dict[tuple[DocId, int], DocId | None]  # (doc, link index) -> target
+    backlinks: dict[DocId, list[Backlink]]
+    events: list[Event]
+    tags: dict[str, tuple[str, list[DocId]]]  # tag slug -> (display name, doc ids)
+    routes: dict[str, "Route"]  # url path ("articles/x/") -> Route
+    urls: dict[DocId, str]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    anchors: dict[tuple[DocId, int], str] = field(default_factory=dict)  # resolved #heading ids
+    index: Any = None  # resolve.index.NameIndex
+
+    def doc(self, doc_id: DocId) -> Document:
+        return self.documents[doc_id]
+
+    def target(self, doc_id: DocId, link_index: int) -> DocId | None:
+        return self.resolved.get((doc_id, link_index))
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    url: str  # path below the site root, "" for home, "articles/x/" or "feed.xml"
+    template: str
+    doc_id: DocId | None = None
+    extra: Any = None  # kind name for listings, tag slug for tag pages
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    path: str  # file path below the output root, "articles/x/index.html"
+    data: bytes

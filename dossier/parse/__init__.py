@@ -1,0 +1,104 @@
+"""Stage 2: SourceFile -> Document. Pure and per file, so it can run in parallel and be cached."""
+from __future__ import annotations
+
+import posixpath
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from .. import diagnostics as dg
+from ..model import FOLDERS, Document, Failed, SourceFile
+from ..names import slugify
+from .fields import validate_fields
+from .frontmatter import FrontMatterError, load_front_matter, split_front_matter
+from .markdown import Renderer
+
+PARSER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    unsafe_html: bool = False
+
+
+_renderers: dict[ParseOptions, Renderer] = {}
+
+
+def _renderer(options: ParseOptions) -> Renderer:
+    r = _renderers.get(options)
+    if r is None:
+        r = _renderers[options] = Renderer(unsafe_html=options.unsafe_html)
+    return r
+
+
+def doc_id_for(source: SourceFile, slug: str) -> str:
+    rel = source.path[len("content/"):] if source.path.startswith("content/") else source.path
+    folder = posixpath.dirname(rel)
+    if source.kind in FOLDERS:
+        return f"{FOLDERS[source.kind]}/{slug}"
+    return posixpath.join(folder, slug) if folder else slug
+
+
+def parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
+    try:
+        split = split_front_matter(source.text)
+        loaded = load_front_matter(split)
+    except FrontMatterError as exc:
+        lines = source.text.replace("\r\n", "\n").split("\n")
+        src = lines[exc.line - 1] if exc.line and exc.line <= len(lines) else None
+        return Failed(source.path, source.digest, (dg.error(exc.code, exc.message, source.path, exc.line, source_line=src),))
+    if split.yaml_text is None:
+        return Failed(source.path, source.digest, (dg.error(
+            "D107", "no front matter: the file must start with a line '---', then fields such as title:, then '---'",
+            source.path, 1, source_line=split.lines[0] if split.lines else None),))
+    diags = [dg.warning("D106", f'front matter: "{key}" appears twice; the last one wins', source.path, line + 2,
+                        source_line=split.lines[line + 1] if line + 1 < len(split.lines) else None)
+             for key, line in loaded.duplicates]
+    fields, links, field_diags = validate_fields(
+        source.kind, loaded.data, source.path, loaded.key_lines, loaded.item_lines, split.lines
+    )
+    diags.extend(field_diags)
+    if any(d.is_error for d in diags):
+        return Failed(source.path, source.digest, tuple(diags))
+    stem = posixpath.basename(source.path)[:-3]
+    slug = slugify(fields.get("slug") or stem, fallback_seed=source.path)
+    try:
+        result = _renderer(options).render(split.body, source.path, split.body_line, len(links))
+    except RecursionError:
+        return Failed(source.path, source.digest, tuple(diags) + (dg.error(
+            "D110", "Markdown is nested too deeply to render", source.path, split.body_line),))
+    title = fields.get("title") or stem
+    return Document(
+        id=doc_id_for(source, slug),
+        kind=source.kind,
+        path=source.path,
+        slug=slug,
+        title=title,
+        fields=fields,
+        body_html=result.html,
+        links=tuple(links) + tuple(result.links),
+        headings=tuple(result.headings),
+        text=result.text,
+        digest=source.digest,
+        diagnostics=tuple(diags),
+    )
+
+
+def _parse_batch(args):
+    sources, options = args
+    return [parse(s, options) for s in sources]
+
+
+def parse_all(sources: list[SourceFile], options: ParseOptions, jobs: int = 1) -> list[Document | Failed]:
+    """Parse every file, in worker processes when ``jobs`` > 1 and the site is big enough to pay for them."""
+    if jobs <= 1 or len(sources) < 200:
+        return [parse(s, options) for s in sources]
+    import multiprocessing
+
+    size = max(20, len(sources) // (jobs * 4))
+    batches = [(sources[i:i + size], options) for i in range(0, len(sources), size)]
+    ctx = multiprocessing.get_context("fork") if hasattr(multiprocessing, "get_context") else None
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        out: list[Document | Failed] = []
+        for batch in pool.map(_parse_batch, batches):
+            out.extend(batch)
+    return out

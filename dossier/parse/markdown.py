@@ -1,0 +1,274 @@
+"""Markdown -> HTML with link slots, heading ids, safe URLs and sanitising.
+
+Links are data before they are HTML: ``[[Target|label]]`` and relative links
+to ``.md`` files become ``<a href="dossier:link/N">`` *slots* and a
+:class:`Link` record with its line and column. Resolve decides the target;
+render fills the slot. The HTML of one file never depends on another file.
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import unicodedata
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from ..model import Heading, Link
+
+SLOT_SCHEME = "dossier:link/"
+SLOT_RE = re.compile(r'<a href="dossier:link/(\d+)"([^>]*)>(.*?)</a>', re.S)
+WIKI_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "dir", "lang"},
+    "a": {"href", "rev", "data-anchor"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan", "align", "style"},
+    "th": {"colspan", "rowspan", "align", "scope", "style"},
+    "time": {"datetime"},
+    "ol": {"start", "type"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "abbr": {"title"},
+}
+
+
+@dataclass
+class MarkdownResult:
+    html: str
+    links: list[Link]
+    headings: list[Heading]
+    text: str
+
+
+def safe_url(url: str) -> bool:
+    """True for relative URLs and http(s)/mailto/tel; false for javascript:, data:, vbscript: ..."""
+    decoded = _CONTROL.sub("", html.unescape(html.unescape(url or "")))
+    m = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", decoded)
+    if not m:
+        return not decoded.lower().startswith(("javascript", "vbscript", "data"))
+    scheme = m.group(1).lower()
+    return scheme in SAFE_SCHEMES or decoded.startswith(SLOT_SCHEME)
+
+
+# ----------------------------------------------------------- source scan
+
+def _scan_source(body: str, first_line: int):
+    """Positions of wiki links and .md links in the source, outside code.
+
+    Returns {raw text: [(line, col, context), ...]} in document order.
+    """
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    fence = None
+    for offset, line in enumerate(body.split("\n")):
+        m = _FENCE.match(line)
+        if fence:
+            if m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
+                fence = None
+            continue
+        if m:
+            fence = m.group(2)
+            continue
+        if line.startswith(("    ", "\t")) and not line.lstrip().startswith(("-", "*", "+")) and not line.strip()[:1].isdigit():
+            pass  # indented code is rare in articles; links there simply will not fire
+        if "[[" not in line and ".md" not in line:
+            continue
+        masked = _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
+        for w in WIKI_RE.finditer(masked):
+            found.setdefault(w.group(0), []).append((first_line + offset, w.start() + 1, _context(line, w.start())))
+        for p in re.finditer(r"\]\(\s*<?([^)\s>]+\.md(?:#[^)\s>]*)?)", masked):
+            found.setdefault(p.group(1), []).append((first_line + offset, p.start() + 2, _context(line, p.start())))
+    return found
+
+
+def _context(line: str, pos: int) -> str:
+    start = 0
+    for m in _SENTENCE_END.finditer(line):
+        if m.end() > pos:
+            break
+        start = m.end()
+    m = _SENTENCE_END.search(line, pos)
+    end = m.start() if m else len(line)
+    text = line[start:end]
+    text = WIKI_RE.sub(lambda w: w.group(1).split("|")[-1].split("#")[0], text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`>#]+", "", text).strip()
+    return text if len(text) <= 240 else text[:237].rsplit(" ", 1)[0] + "…"
+
+
+class _Collector:
+    def __init__(self):
+        self.positions: dict[str, list[tuple[int, int, str]]] = {}
+        self.used: dict[str, int] = {}
+        self.links: list[Link] = []
+        self.base = 0  # index offset: front-matter links come first
+
+    def reset(self, positions, base):
+        self.positions = positions
+        self.used = {}
+        self.links = []
+        self.base = base
+
+    def position(self, raw: str):
+        n = self.used.get(raw, 0)
+        self.used[raw] = n + 1
+        spots = self.positions.get(raw) or []
+        return spots[n] if n < len(spots) else (spots[-1] if spots else (None, None, ""))
+
+    def add(self, raw, target, label, anchor, form) -> int:
+        line, col, context = self.position(raw)
+        self.links.append(Link(target, label, anchor, line, col, "body", form, context))
+        return self.base + len(self.links) - 1
+
+
+class _WikiLinkProcessor(InlineProcessor):
+    def __init__(self, collector: _Collector):
+        super().__init__(WIKI_RE.pattern)
+        self.collector = collector
+
+    def handleMatch(self, m, data):
+        inner = m.group(1)
+        target, _, label = inner.partition("|")
+        target, _, anchor = target.partition("#")
+        target, label, anchor = target.strip(), label.strip() or None, anchor.strip() or None
+        if not target and not anchor:
+            return None, None, None
+        idx = self.collector.add(m.group(0), target, label, anchor, "name")
+        el = etree.Element("a")
+        el.set("href", f"{SLOT_SCHEME}{idx}")
+        el.set("class", "wikilink")
+        el.text = label or target or anchor
+        return el, m.start(0), m.end(0)
+
+
+class _LinkTreeprocessor(Treeprocessor):
+    """Relative .md links become slots; unsafe URL schemes are removed."""
+
+    def __init__(self, md, collector: _Collector):
+        super().__init__(md)
+        self.collector = collector
+        self.doc_dir = ""
+
+    def run(self, root):
+        for el in root.iter():
+            if el.tag == "a":
+                href = el.get("href")
+                if href is None or href.startswith(SLOT_SCHEME):
+                    continue
+                if not safe_url(href):
+                    del el.attrib["href"]
+                    continue
+                path, _, anchor = href.partition("#")
+                if path.endswith(".md") and "://" not in path and not path.startswith(("/", "mailto:")):
+                    target = posixpath.normpath(posixpath.join(self.doc_dir, unquote(path)))
+                    idx = self.collector.add(href, target, None, anchor or None, "path")
+                    el.set("href", f"{SLOT_SCHEME}{idx}")
+            elif el.tag == "img":
+                if not safe_url(el.get("src", "")):
+                    el.set("src", "")
+
+
+def unquote(path: str) -> str:
+    from urllib.parse import unquote as _unquote
+
+    return unicodedata.normalize("NFC", _unquote(path))
+
+
+class DossierExtension(Extension):
+    def __init__(self, **kwargs):
+        self.collector = _Collector()
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):
+        # Above the bundled "link" (160) and "reference" (170) patterns, below code spans (190).
+        md.inlinePatterns.register(_WikiLinkProcessor(self.collector), "dossier-wikilink", 175)
+        self.tree = _LinkTreeprocessor(md, self.collector)
+        md.treeprocessors.register(self.tree, "dossier-links", 5)
+
+
+class Renderer:
+    """One configured Markdown instance, reused (``reset()``) for every file of a process."""
+
+    def __init__(self, unsafe_html: bool = False):
+        self.unsafe_html = unsafe_html
+        self.ext = DossierExtension()
+        self.md = markdown.Markdown(
+            extensions=[
+                "fenced_code", "tables", "footnotes", "attr_list", "def_list", "abbr", "sane_lists", "smarty",
+                "toc", self.ext,
+            ],
+            extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "1-6"}},
+            output_format="html",
+        )
+
+    def render(self, body: str, path: str, first_line: int, link_base: int) -> MarkdownResult:
+        self.md.reset()
+        self.ext.collector.reset(_scan_source(body, first_line), link_base)
+        self.ext.tree.doc_dir = posixpath.dirname(path)
+        out = self.md.convert(body)
+        headings = _flatten(getattr(self.md, "toc_tokens", []))
+        links = list(self.ext.collector.links)
+        if self.unsafe_html:
+            out = _strip_unsafe_urls(out)
+        else:
+            out = nh3.clean(
+                out,
+                tags=ALLOWED_TAGS,
+                attributes=ALLOWED_ATTRIBUTES,
+                url_schemes={"http", "https", "mailto", "tel", "dossier"},
+                link_rel=None,
+                strip_comments=True,
+            )
+        return MarkdownResult(out, links, headings, html_to_text(out))
+
+
+def _flatten(tokens) -> list[Heading]:
+    out: list[Heading] = []
+    for t in tokens:
+        out.append(Heading(int(t["level"]), html.unescape(re.sub(r"<[^>]+>", "", t["name"])), t["id"]))
+        out.extend(_flatten(t.get("children", [])))
+    return out
+
+
+_URL_ATTR = re.compile(r'(\s(?:href|src|action|formaction|xlink:href)\s*=\s*)("[^"]*"|\'[^\']*\'|[^\s>]+)', re.I)
+
+
+def _strip_unsafe_urls(text: str) -> str:
+    """With ``unsafe_html: true`` raw HTML stays, but dangerous URL schemes still go."""
+
+    def fix(m):
+        value = m.group(2).strip("\"'")
+        return m.group(0) if safe_url(value) else f'{m.group(1)}"#"'
+
+    return _URL_ATTR.sub(fix, text)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|div|td|th|tr|blockquote|dd|dt|figcaption|caption)>|<br\s*/?>|<hr\s*/?>", re.I)
+_SPACE = re.compile(r"\s+")
+
+
+def html_to_text(fragment: str) -> str:
+    fragment = re.sub(r'<div class="footnote">.*?</div>', " ", fragment, flags=re.S)
+    fragment = re.sub(r"<(?:pre|script|style)[^>]*>.*?</(?:pre|script|style)>", " ", fragment, flags=re.S)
+    fragment = _BLOCK_END.sub(" ", fragment)
+    return _SPACE.sub(" ", html.unescape(_TAG.sub("", fragment))).strip()

@@ -1,0 +1,52 @@
+"""Stage 4: Site + Theme + routes -> Outputs (bytes for each output file)."""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+import jinja2
+
+from .. import diagnostics as dg
+from ..dates import PartialDate, format_date, format_range
+from ..model import Output, Route, Site
+from ..resolve.routes import output_path
+from .theme import Theme, ThemeError
+from .views import View, Views
+
+
+class RenderError(Exception):
+    def __init__(self, diagnostic: dg.Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def install_filters(theme: Theme, site: Site) -> None:
+    env = theme.env
+    lang = site.config.language
+    prefix = site.config.prefix
+    env.filters["date"] = lambda d: format_date(d, lang) if isinstance(d, PartialDate) else ("" if d is None else str(d))
+    env.filters["daterange"] = lambda d, end=None: format_range(d, end, lang)
+    env.filters["url"] = lambda path: prefix + str(path).lstrip("/")
+    env.globals["url"] = env.filters["url"]
+
+
+def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | None = None) -> Iterator[tuple[Route, View, Output]]:
+    """Render each route; a template problem raises :class:`RenderError` naming the template file:line."""
+    views = views or Views(site)
+    install_filters(theme, site)
+    cache: dict[str, jinja2.Template] = {}
+    for route in routes:
+        view = views.view(route)
+        name = view.template
+        try:
+            template = cache.get(name)
+            if template is None:
+                template = cache[name] = theme.env.get_template(name)
+            text = template.render(view.context)
+        except (jinja2.TemplateError, ThemeError) as exc:
+            raise RenderError(theme.template_error(exc, name) if not isinstance(exc, ThemeError) else exc.diagnostic) from None
+        except Exception as exc:  # a template's runtime error (e.g. calling a missing method)
+            raise RenderError(theme.template_error(exc, name)) from None
+        yield route, view, Output(output_path(route.url), text.encode("utf-8"))
+
+
+__all__ = ["render", "RenderError", "Theme", "ThemeError", "Views"]

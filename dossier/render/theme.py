@@ -1,0 +1,150 @@
+"""Themes: a Jinja environment over a chain of template folders.
+
+Lookup order, first match wins, file by file:
+the site's own ``templates/`` -> ``themes/<name>/templates`` -> its parents
+(``parent:`` in ``theme.yaml``) -> the packaged default theme.
+Static files are layered the same way (the site's ``static/`` wins).
+Themes are trusted code (like a Hugo project's layouts); content is never
+evaluated as a template. Autoescaping is on for every template.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import jinja2
+
+from .. import diagnostics as dg
+from ..yamltools import YamlProblem, load_yaml
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+class ThemeError(Exception):
+    def __init__(self, diagnostic: dg.Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def packaged_theme_dir(name: str) -> Path | None:
+    for candidate in (PACKAGE_DIR / "themes" / name, PACKAGE_DIR.parent / "themes" / name):
+        if (candidate / "templates").is_dir():
+            return candidate
+    return None
+
+
+def find_theme_dir(root: Path, name: str) -> Path | None:
+    local = root / "themes" / name
+    if (local / "templates").is_dir() or (local / "theme.yaml").is_file():
+        return local
+    return packaged_theme_dir(name)
+
+
+class Theme:
+    def __init__(self, root: Path, name: str = "default"):
+        self.root = Path(root)
+        self.name = name
+        self.chain: list[Path] = []  # theme folders, child first
+        seen = set()
+        current = name
+        while current and current not in seen and len(self.chain) < 8:
+            seen.add(current)
+            folder = find_theme_dir(self.root, current)
+            if folder is None:
+                raise ThemeError(dg.error("D402", f'theme "{current}" not found (looked in themes/{current}/ and the built-in themes)', "dossier.yaml"))
+            self.chain.append(folder)
+            current = self._parent(folder)
+        default = packaged_theme_dir("default")
+        if default and default not in self.chain:
+            self.chain.append(default)  # everything falls back to the built-in default
+        template_dirs = []
+        site_templates = self.root / "templates"
+        if site_templates.is_dir():
+            template_dirs.append(site_templates)
+        template_dirs += [d / "templates" for d in self.chain if (d / "templates").is_dir()]
+        self.template_dirs = template_dirs
+        self.static_dirs = [d / "static" for d in reversed(self.chain) if (d / "static").is_dir()]
+        if (self.root / "static").is_dir():
+            self.static_dirs.append(self.root / "static")
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+            autoescape=True,
+            undefined=jinja2.Undefined,  # lenient like every Jinja theme expects; errors still carry file:line
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+            cache_size=-1,
+        )
+
+    def _parent(self, folder: Path) -> str | None:
+        meta = folder / "theme.yaml"
+        if not meta.is_file():
+            return None
+        try:
+            data = load_yaml(meta.read_text(encoding="utf-8-sig")).data or {}
+        except (YamlProblem, OSError, UnicodeDecodeError) as exc:
+            raise ThemeError(dg.error("D402", f"theme.yaml could not be read: {exc}", str(meta))) from None
+        parent = data.get("parent") if isinstance(data, dict) else None
+        return str(parent) if parent else None
+
+    def static_files(self) -> dict[str, Path]:
+        """Output-relative path ("static/style.css") -> source file, later layers overriding earlier."""
+        files: dict[str, Path] = {}
+        for base in self.static_dirs:
+            for dirpath, dirnames, filenames in os.walk(base):
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                for name in filenames:
+                    if name.startswith("."):
+                        continue
+                    full = Path(dirpath) / name
+                    files["static/" + full.relative_to(base).as_posix()] = full
+        return files
+
+    def digest(self) -> str:
+        """Digest of every template and static file (for caches)."""
+        h = hashlib.blake2b(digest_size=16)
+        for base in self.template_dirs + self.static_dirs:
+            for dirpath, _, filenames in sorted(os.walk(base)):
+                for name in sorted(filenames):
+                    full = Path(dirpath) / name
+                    h.update(str(full).encode())
+                    h.update(full.read_bytes())
+        return h.hexdigest()
+
+    def template_error(self, exc: BaseException, template_name: str | None = None) -> dg.Diagnostic:
+        """A template problem as a diagnostic naming the template file and line."""
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            return dg.error("D401", f"template: {exc.message}", self._rel(exc.filename or exc.name), exc.lineno,
+                            source_line=_line_of(exc.filename, exc.lineno))
+        if isinstance(exc, jinja2.TemplateNotFound):
+            return dg.error("D401", f"template not found: {exc.name}", None,
+                            hint="looked in " + ", ".join(self._rel(str(d)) for d in self.template_dirs))
+        tb = exc.__traceback__
+        filename = lineno = None
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename.endswith((".html", ".xml", ".txt", ".json", ".j2")):
+                filename, lineno = code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+        msg = getattr(exc, "message", None) or str(exc)
+        return dg.error("D401", f"template: {type(exc).__name__}: {msg}", self._rel(filename) if filename else template_name,
+                        lineno, source_line=_line_of(filename, lineno))
+
+    def _rel(self, filename: str | None) -> str | None:
+        if not filename:
+            return None
+        try:
+            return Path(filename).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return filename
+
+
+def _line_of(filename, lineno):
+    if not filename or not lineno:
+        return None
+    try:
+        lines = Path(filename).read_text(encoding="utf-8").splitlines()
+        return lines[lineno - 1] if 0 < lineno <= len(lines) else None
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,513 @@
+"""Route -> View: the plain data one page needs. Templates get views, never the graph.
+
+Each view also declares ``shows``: the documents whose cards it displays.
+That set is the dependency record incremental rebuilds use.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from ..dates import format_date, format_range
+from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, Document, DocId, Event, Route, Site
+from ..names import slugify, sort_key
+from ..parse.markdown import SLOT_RE
+
+STATUS_TEXT = {
+    "unverified": "Not yet checked against independent sources.",
+    "disputed": "Credible sources disagree; the claim is contested.",
+    "denied": "The person or group concerned has denied it.",
+    "false": "Checked and found to be untrue.",
+    "misleading": "Contains some truth but gives a wrong impression.",
+    "confirmed": "Checked and supported by independent sources.",
+}
+SUMMARY_CHARS = 220
+
+
+@dataclass
+class View:
+    template: str
+    context: dict[str, Any]
+    shows: set[DocId] = field(default_factory=set)
+
+
+class Views:
+    """Builds views for one Site. Cards are computed once per build and shared."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.config = site.config
+        self.language = site.config.language
+        self._cards: dict[DocId, dict] = {}
+        self._by_kind: dict[str, list[DocId]] = defaultdict(list)
+        for doc in site.documents.values():
+            self._by_kind[doc.kind].append(doc.id)
+        for ids in self._by_kind.values():
+            ids.sort(key=self._listing_key)
+        self._events_of: dict[DocId, list[Event]] = defaultdict(list)
+        for ev in site.events:
+            for d in (*ev.people, *ev.organizations, *((ev.place,) if ev.place else ()), *ev.sources):
+                self._events_of[d].append(ev)
+        self.nav = [
+            {"title": "Articles", "url": self.url("articles/")},
+            {"title": "People", "url": self.url("people/")},
+            {"title": "Places", "url": self.url("places/")},
+            {"title": "Organisations", "url": self.url("organizations/")},
+            {"title": "Events", "url": self.url("events/")},
+            {"title": "Timeline", "url": self.url("timeline/")},
+            {"title": "Claims", "url": self.url("claims/")},
+        ]
+        self.site_view = {
+            "title": self.config.title,
+            "description": self.config.description,
+            "language": self.language,
+            "base_url": self.config.base_url,
+            "prefix": self.config.prefix,
+            "author": self.config.author,
+            "nav": self.nav,
+            "pages": [self.card(i) for i in self._by_kind.get("page", []) if site.urls.get(i)],
+        }
+
+    # ------------------------------------------------------------- helpers
+    def url(self, path: str) -> str:
+        return self.config.prefix + path
+
+    def _listing_key(self, doc_id: DocId):
+        doc = self.site.documents[doc_id]
+        if doc.kind in ("article", "event", "claim"):
+            d = doc.date
+            # newest first for articles/claims; events oldest first (chronology)
+            key = d.sort_key() if d else (0,)
+            return (tuple(-k for k in key) if doc.kind != "event" else key, sort_key(doc.title))
+        return (sort_key(doc.title),)
+
+    def card(self, doc_id: DocId) -> dict:
+        c = self._cards.get(doc_id)
+        if c is None:
+            doc = self.site.documents[doc_id]
+            date = doc.date
+            summary = doc.fields.get("summary") or truncate(doc.text, SUMMARY_CHARS)
+            c = self._cards[doc_id] = {
+                "id": doc.id,
+                "kind": doc.kind,
+                "kind_label": KIND_LABELS[doc.kind][0],
+                "title": doc.title,
+                "url": self.url(self.site.urls.get(doc_id, "")),
+                "date": date,
+                "date_text": self._date_text(doc),
+                "date_iso": date.iso() if date else "",
+                "summary": summary,
+                "lang": doc.fields.get("lang"),
+                "aliases": list(doc.aliases),
+                "status": doc.fields.get("status"),
+                "type": doc.fields.get("type"),
+            }
+        return c
+
+    def _date_text(self, doc: Document) -> str:
+        date = doc.date
+        if not date:
+            return ""
+        return format_range(date, doc.fields.get("end"), self.language)
+
+    def cards(self, ids) -> list[dict]:
+        return [self.card(i) for i in ids if i in self.site.documents]
+
+    def fill_slots(self, doc: Document) -> Markup:
+        site = self.site
+
+        def replace(m):
+            idx = int(m.group(1))
+            target = site.resolved.get((doc.id, idx))
+            label = m.group(3)
+            if target is None or target not in site.urls:
+                wanted = doc.links[idx].target if idx < len(doc.links) else ""
+                return f'<span class="broken-link" title="{html.escape("not found: " + wanted)}">{label}</span>'
+            href = self.url(site.urls[target])
+            anchor = site.anchors.get((doc.id, idx))
+            if anchor:
+                href += "#" + anchor
+            if target == doc.id and anchor:
+                href = "#" + anchor
+            cls = m.group(2)
+            return f'<a href="{html.escape(href)}"{cls}>{label}</a>'
+
+        return Markup(SLOT_RE.sub(replace, doc.body_html))
+
+    def targets(self, doc: Document, indices) -> list[DocId]:
+        out = []
+        for i in indices or ():
+            t = self.site.resolved.get((doc.id, i))
+            if t and t not in out:
+                out.append(t)
+        return out
+
+    def event_item(self, ev: Event) -> dict:
+        url = self.url(self.site.urls[ev.doc_id]) if ev.doc_id and ev.doc_id in self.site.urls else (
+            self.url(self.site.urls.get(ev.origin, "")) )
+        place = self.card(ev.place) if ev.place else None
+        return {
+            "id": ev.id,
+            "title": ev.title,
+            "url": url,
+            "own_page": ev.doc_id is not None,
+            "date_text": format_range(ev.date, ev.end, self.language),
+            "date_iso": ev.date.iso(),
+            "end_iso": ev.end.iso() if ev.end else "",
+            "year": ev.date.year,
+            "month": ev.date.month,
+            "approximate": ev.date.approximate,
+            "precision": ev.date.precision,
+            "is_range": ev.end is not None,
+            "summary": ev.summary,
+            "place": place,
+            "people": self.cards(ev.people),
+            "organizations": self.cards(ev.organizations),
+            "tags": [{"name": t, "slug": slugify(t), "url": self.url(f"tags/{slugify(t)}/")} for t in ev.tags],
+            "sources": self.cards(ev.sources),
+            "external_sources": [_source_dict(s, self.language) for s in ev.external_sources],
+            "filter_keys": " ".join(
+                [f"person:{self.site.documents[p].slug}" for p in ev.people]
+                + [f"organization:{self.site.documents[o].slug}" for o in ev.organizations]
+                + ([f"place:{self.site.documents[ev.place].slug}"] if ev.place else [])
+                + [f"tag:{slugify(t)}" for t in ev.tags]
+            ),
+        }
+
+    def timeline_groups(self, events: list[Event]) -> list[dict]:
+        """Events grouped by year, then month (month None = known only to the year)."""
+        order_newest = self.config.timeline_order == "newest"
+        evs = list(reversed(events)) if order_newest else events
+        years: list[dict] = []
+        for ev in evs:
+            if not years or years[-1]["year"] != ev.date.year:
+                years.append({"year": ev.date.year, "months": []})
+            months = years[-1]["months"]
+            month = ev.date.month
+            if not months or months[-1]["month"] != month:
+                label = format_date(_month_date(ev.date.year, month), self.language) if month else "Date within the year unknown"
+                months.append({"month": month, "label": label, "events": []})
+            months[-1]["events"].append(self.event_item(ev))
+        return years
+
+    def backlink_groups(self, doc_id: DocId) -> tuple[list[dict], set[DocId]]:
+        groups: dict[str, list[dict]] = defaultdict(list)
+        shows = set()
+        for bl in self.site.backlinks.get(doc_id, []):
+            if bl.source not in self.site.documents:
+                continue
+            shows.add(bl.source)
+            kind = self.site.documents[bl.source].kind
+            existing = next((x for x in groups[kind] if x["card"]["id"] == bl.source), None)
+            via = "mentioned in the text" if bl.origin == "body" else f"listed in {bl.origin}"
+            if existing:
+                if via not in existing["via"]:
+                    existing["via"].append(via)
+                if bl.context and not existing["context"]:
+                    existing["context"] = bl.context
+                continue
+            groups[kind].append({"card": self.card(bl.source), "context": bl.context, "via": [via]})
+        out = []
+        for kind in ("article", "event", "claim", "person", "place", "organization", "page"):
+            if groups.get(kind):
+                items = sorted(groups[kind], key=lambda x: sort_key(x["card"]["title"]))
+                out.append({"kind": kind, "label": KIND_LABELS[kind][1], "items": items})
+        return out, shows
+
+    # ---------------------------------------------------------- page views
+    def view(self, route: Route) -> View:
+        if route.doc_id:
+            return self.document_view(route)
+        name = route.template
+        if name == "index.html":
+            return self.home_view(route)
+        if name == "list.html":
+            return self.list_view(route)
+        if name == "tag.html":
+            return self.tag_view(route)
+        if name == "tags.html":
+            return self.tags_view(route)
+        if name == "timeline.html":
+            return self.timeline_view(route)
+        return View(route.template, self.base(route, title="Page not found"))
+
+    def base(self, route: Route, **extra) -> dict:
+        ctx = {"site": self.site_view, "route_url": self.url(route.url), "lang": self.language}
+        ctx.update(extra)
+        return ctx
+
+    def document_view(self, route: Route) -> View:
+        site = self.site
+        doc = site.documents[route.doc_id]
+        f = doc.fields
+        card = self.card(doc.id)
+        backlinks, shows = self.backlink_groups(doc.id)
+        page = dict(card)
+        page.update(
+            body=self.fill_slots(doc),
+            headings=[{"level": h.level, "text": h.text, "anchor": h.anchor} for h in doc.headings],
+            tags=[{"name": t, "url": self.url(f"tags/{slugify(t)}/")} for t in f.get("tags", ())],
+            authors=list(f.get("authors", ())),
+            updated_text=format_date(f["updated"], self.language) if f.get("updated") else "",
+            updated_iso=f["updated"].iso() if f.get("updated") else "",
+            extra=f.get("extra", {}),
+            path=doc.path,
+            sensitive=bool(f.get("sensitive")),
+            kind_url=self.url(FOLDERS[doc.kind] + "/") if doc.kind in FOLDERS else None,
+        )
+        linked = set()
+        for key in ("people", "places", "organizations", "affiliations", "claims", "rebutted_by"):
+            ids = self.targets(doc, f.get(key))
+            page[key] = self.cards(ids)
+            linked.update(ids)
+        for key in ("place", "within", "claimant"):
+            ids = self.targets(doc, [f[key]] if key in f else [])
+            page[key] = self.card(ids[0]) if ids else None
+            linked.update(ids)
+        page["source"] = _source_dict(f["source"], self.language) if f.get("source") else None
+        sources, source_ids = [], []
+        for ref in f.get("sources", ()):
+            if ref.link is not None:
+                t = site.resolved.get((doc.id, ref.link))
+                if t:
+                    sources.append({"internal": True, "card": self.card(t)})
+                    source_ids.append(t)
+                else:
+                    sources.append({"internal": True, "card": None, "title": doc.links[ref.link].target})
+            else:
+                sources.append({"internal": False, **_source_dict(ref, self.language)})
+        page["sources"] = sources
+        linked.update(source_ids)
+        ctx = self.base(route, page=page, backlinks=backlinks)
+        if doc.kind == "person":
+            page["born_text"] = format_date(f["born"], self.language) if f.get("born") else ""
+            page["died_text"] = format_date(f["died"], self.language) if f.get("died") else ""
+            page["roles"] = list(f.get("roles", ()))
+        if doc.kind == "place":
+            page["coordinates"] = f.get("coordinates")
+            contains = [d.id for d in site.documents.values()
+                        if d.kind == "place" and "within" in d.fields and site.resolved.get((d.id, d.fields["within"])) == doc.id]
+            page["contains"] = self.cards(sorted(contains, key=lambda i: sort_key(site.documents[i].title)))
+            linked.update(contains)
+        if doc.kind == "organization":
+            page["founded_text"] = format_date(f["founded"], self.language) if f.get("founded") else ""
+            page["org_type"] = f.get("type", "")
+        if doc.kind == "event":
+            ev = next((e for e in site.events if e.id == doc.id), None)
+            page["event"] = self.event_item(ev) if ev else None
+            page["location_precision"] = f.get("location_precision", "")
+            page["casualties"] = [
+                {"label": k, "min": v[0], "max": v[1], "text": f"{v[0]}" if v[0] == v[1] else f"{v[0]}–{v[1]}"}
+                for k, v in f.get("casualties", {}).items()
+            ]
+            if ev:
+                linked.update(ev.sources)
+        if doc.kind == "claim":
+            status = f.get("status", "unverified")
+            page["status_text"] = STATUS_TEXT.get(status, "")
+            page["statuses"] = CLAIM_STATUSES
+        if doc.kind == "article":
+            page["inline_events"] = [self.event_item(e) for e in site.events if e.origin == doc.id and e.doc_id is None]
+            page["related"] = self.related_articles(doc)
+            linked.update(c["id"] for c in page["related"])
+        if doc.kind in ENTITY_KINDS:
+            events = self._events_of.get(doc.id, [])
+            ctx["timeline"] = self.timeline_groups(events)
+            ctx["event_count"] = len(events)
+            mentions = [bl.source for bl in site.backlinks.get(doc.id, [])
+                        if bl.source in site.documents and site.documents[bl.source].kind == "article"]
+            mentions = list(dict.fromkeys(mentions))
+            mentions.sort(key=self._listing_key)
+            ctx["mentions"] = self.cards(mentions)
+            ctx["related_entities"] = self.related_entities(doc.id)
+            claims = [bl.source for bl in site.backlinks.get(doc.id, [])
+                      if bl.source in site.documents and site.documents[bl.source].kind == "claim"]
+            ctx["claims"] = self.cards(list(dict.fromkeys(claims)))
+            for ev in events:
+                linked.update((*ev.people, *ev.organizations, *ev.sources, *((ev.place,) if ev.place else ())))
+                if ev.doc_id:
+                    linked.add(ev.doc_id)
+            linked.update(c["id"] for c in ctx["related_entities"])
+        return View(route.template, ctx, shows | linked | {doc.id})
+
+    def _entity_set(self, doc: Document) -> frozenset:
+        f = doc.fields
+        return frozenset(self.targets(doc, [*f.get("people", ()), *f.get("places", ()), *f.get("organizations", ())]))
+
+    def related_articles(self, doc: Document, limit: int = 5) -> list[dict]:
+        """Articles sharing the most entities (2 points each) and tags (1 point each) with this one."""
+        site = self.site
+        mine, tags = self._entity_set(doc), set(doc.fields.get("tags", ()))
+        candidates = set()
+        for entity in mine:
+            candidates.update(bl.source for bl in site.backlinks.get(entity, []))
+        for tag in tags:
+            candidates.update(site.tags.get(slugify(tag), ("", []))[1])
+        scores = []
+        for other_id in candidates:
+            other = site.documents.get(other_id)
+            if other is None or other.kind != "article" or other_id == doc.id:
+                continue
+            score = 2 * len(mine & self._entity_set(other)) + len(tags & set(other.fields.get("tags", ())))
+            if score:
+                scores.append((other_id, score))
+        ranked = sorted(scores, key=lambda kv: (-kv[1], self._listing_key(kv[0])))
+        return [dict(self.card(i), score=s) for i, s in ranked[:limit]]
+
+    def related_entities(self, doc_id: DocId, limit: int = 8) -> list[dict]:
+        """Entities that appear on the same pages and events as this one, with counts."""
+        site = self.site
+        counts: Counter = Counter()
+        for bl in site.backlinks.get(doc_id, []):
+            src = site.documents.get(bl.source)
+            if not src or src.kind not in ("article", "event", "claim"):
+                continue
+            for i, link in enumerate(src.links):
+                t = site.resolved.get((src.id, i))
+                if t and t != doc_id and site.documents[t].kind in ENTITY_KINDS:
+                    counts[(src.id, t)] = 1
+        totals: Counter = Counter()
+        for (_, t), _n in counts.items():
+            totals[t] += 1
+        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], sort_key(site.documents[kv[0]].title)))[:limit]
+        return [dict(self.card(t), count=n) for t, n in ranked]
+
+    def home_view(self, route: Route) -> View:
+        site = self.site
+        articles = self._by_kind.get("article", [])[: int(self.config.home.get("articles", 8))]
+        entity_ids = [i for k in ENTITY_KINDS for i in self._by_kind.get(k, [])]
+        weight = {i: len(site.backlinks.get(i, [])) for i in entity_ids}
+        key_people = sorted(self._by_kind.get("person", []), key=lambda i: (-weight[i], sort_key(site.documents[i].title)))[:6]
+        key_places = sorted(self._by_kind.get("place", []), key=lambda i: (-weight[i], sort_key(site.documents[i].title)))[:6]
+        recent_events = sorted(site.events, key=lambda e: e.date.sort_key(), reverse=True)[:5]
+        claims = self._by_kind.get("claim", [])[:4]
+        counts = {KINDS_LABEL: len(self._by_kind.get(kind, [])) for KINDS_LABEL, kind in
+                  (("articles", "article"), ("people", "person"), ("places", "place"), ("organizations", "organization"),
+                   ("events", "event"), ("claims", "claim"))}
+        counts["timeline"] = len(site.events)
+        ctx = self.base(route, articles=self.cards(articles), people=self.cards(key_people), places=self.cards(key_places),
+                        events=[self.event_item(e) for e in recent_events], claims=self.cards(claims), counts=counts)
+        shows = set(articles) | set(key_people) | set(key_places) | set(claims)
+        for e in recent_events:
+            shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
+        return View("index.html", ctx, shows)
+
+    def list_view(self, route: Route) -> View:
+        kind = route.extra
+        ids = self._by_kind.get(kind, [])
+        items = self.cards(ids)
+        groups = []
+        if kind == "claim":
+            for status in CLAIM_STATUSES:
+                members = [c for c in items if c["status"] == status]
+                if members:
+                    groups.append({"label": status.capitalize(), "status": status, "explanation": STATUS_TEXT[status], "items": members})
+        elif kind in ("article", "event"):
+            by_year: dict[Any, list] = {}
+            for c in items:
+                by_year.setdefault(c["date"].year if c["date"] else "Undated", []).append(c)
+            groups = [{"label": str(y), "items": v} for y, v in by_year.items()]
+        else:
+            by_letter: dict[str, list] = {}
+            for c in items:
+                letter = (sort_key(c["title"])[:1] or "#").upper()
+                by_letter.setdefault(letter, []).append(c)
+            groups = [{"label": k, "items": v} for k, v in by_letter.items()]
+        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=KIND_LABELS[kind][1], items=items, groups=groups)
+        return View("list.html", ctx, set(ids))
+
+    def tag_view(self, route: Route) -> View:
+        name, ids = self.site.tags[route.extra]
+        ids = sorted(ids, key=lambda i: (KINDS_ORDER.get(self.site.documents[i].kind, 9), self._listing_key(i)))
+        events = [e for e in self.site.events if route.extra in {slugify(t) for t in e.tags}]
+        ctx = self.base(route, tag={"name": name, "slug": route.extra}, items=self.cards(ids),
+                        timeline=self.timeline_groups(events), event_count=len(events))
+        shows = set(ids)
+        for e in events:
+            shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
+        return View("tag.html", ctx, shows)
+
+    def tags_view(self, route: Route) -> View:
+        tags = [{"name": n, "slug": s, "url": self.url(f"tags/{s}/"), "count": len(ids)}
+                for s, (n, ids) in sorted(self.site.tags.items(), key=lambda kv: sort_key(kv[1][0]))]
+        return View("tags.html", self.base(route, tags=tags), set())
+
+    def timeline_view(self, route: Route) -> View:
+        site = self.site
+        groups = self.timeline_groups(site.events)
+        facets = {"person": {}, "place": {}, "organization": {}, "tag": {}}
+        for ev in site.events:
+            for p in ev.people:
+                facets["person"][site.documents[p].slug] = site.documents[p].title
+            for o in ev.organizations:
+                facets["organization"][site.documents[o].slug] = site.documents[o].title
+            if ev.place:
+                facets["place"][site.documents[ev.place].slug] = site.documents[ev.place].title
+            for t in ev.tags:
+                facets["tag"][slugify(t)] = t
+        facet_list = [
+            {"name": k, "label": {"person": "Person", "place": "Place", "organization": "Organisation", "tag": "Tag"}[k],
+             "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
+            for k, v in facets.items() if v
+        ]
+        ctx = self.base(route, timeline=groups, facets=facet_list, event_count=len(site.events))
+        shows = set()
+        for e in site.events:
+            shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
+            if e.doc_id:
+                shows.add(e.doc_id)
+        return View("timeline.html", ctx, shows)
+
+
+KINDS_ORDER = {k: i for i, k in enumerate(["article", "event", "claim", "person", "place", "organization", "page"])}
+
+
+def _month_date(year: int, month: int):
+    from ..dates import PartialDate
+
+    return PartialDate(year, month)
+
+
+def _source_dict(src, language: str) -> dict:
+    if isinstance(src, dict):
+        get = src.get
+    else:
+        get = lambda k: getattr(src, k, None)  # noqa: E731
+    date = get("date") or get("published")
+    return {
+        "url": get("url"),
+        "title": get("title"),
+        "publisher": get("publisher"),
+        "date_text": format_date(date, language) if date else "",
+        "archived_url": get("archived_url"),
+        "language": get("language"),
+        "translated_from": get("translated_from"),
+        "translator": get("translator"),
+    }
+
+
+_GRAPHEME_SAFE = re.compile(r"\s+\S*$")
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut plain text at a word boundary (never inside a grapheme); escaping happens later, in the template."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    shorter = _GRAPHEME_SAFE.sub("", cut)
+    if len(shorter) > limit // 2:
+        cut = shorter
+    else:
+        import unicodedata
+
+        while cut and unicodedata.combining(cut[-1]) or (cut and "\u200d" == cut[-1]):
+            cut = cut[:-1]
+    return cut.rstrip(" ,;:") + "…"
+
+
+__all__ = ["Views", "View", "KINDS", "truncate"]

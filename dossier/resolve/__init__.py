@@ -1,0 +1,47 @@
+"""Stage 3: [Document] -> Site. The whole dossier graph; no Markdown work, only dict work."""
+from __future__ import annotations
+
+from .. import diagnostics as dg
+from ..model import Document, Site
+from ..names import match_key, slugify
+from .index import NameIndex
+from .links import resolve_links
+from .routes import build_routes
+from .timeline import build_events
+
+
+def resolve(docs: list[Document], config) -> Site:
+    diags: list[dg.Diagnostic] = []
+    documents: dict[str, Document] = {}
+    for doc in sorted(docs, key=lambda d: d.path):
+        if doc.draft and not config.drafts:
+            continue
+        first = documents.get(doc.id)
+        if first is not None:
+            diags.append(dg.error(
+                "D501", f"{first.path} and {doc.path} both have the slug \"{doc.slug}\" and would write /{doc.id}/",
+                doc.path, doc.fields.get("_lines", {}).get("slug", 1),
+                hint="slugs are compared in lower case; set slug: to something else in one of them"))
+            continue
+        documents[doc.id] = doc
+    index = NameIndex(documents)
+    diags.extend(index.diagnostics)
+    resolved, anchors, backlinks, link_diags = resolve_links(documents, index)
+    diags.extend(link_diags)
+    events, event_diags = build_events(documents, resolved)
+    diags.extend(event_diags)
+    tags: dict[str, tuple[str, list[str]]] = {}
+    for doc in documents.values():
+        for tag in doc.fields.get("tags", ()):
+            slug = slugify(tag)
+            entry = tags.setdefault(slug, (tag, []))
+            if doc.id not in entry[1]:
+                entry[1].append(doc.id)
+    routes, urls, route_diags = build_routes(documents, tags, config.permalinks)
+    diags.extend(route_diags)
+    site = Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
+                tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index)
+    return site
+
+
+__all__ = ["resolve", "match_key"]

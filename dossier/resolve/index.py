@@ -1,0 +1,81 @@
+"""NameIndex: every way to name a document (slug, title, alias) -> its id."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .. import diagnostics as dg
+from ..model import ENTITY_KINDS, Document, DocId
+from ..names import match_key, suggestions
+
+PRIMARY, ALIAS = 0, 1
+
+
+class NameIndex:
+    def __init__(self, documents: dict[DocId, Document]):
+        self.documents = documents
+        # key -> tier -> ids (ordered, unique)
+        self._names: dict[str, dict[int, list[DocId]]] = defaultdict(lambda: {PRIMARY: [], ALIAS: []})
+        self.display: dict[str, str] = {}  # match key -> a display name, for suggestions
+        self.diagnostics: list[dg.Diagnostic] = []
+        self.by_path: dict[str, DocId] = {}
+        alias_owner: dict[str, list[tuple[DocId, str]]] = defaultdict(list)
+        for doc in documents.values():
+            self.by_path[doc.path] = doc.id
+            for name in (doc.title, doc.slug, doc.id):
+                self._add(match_key(name), PRIMARY, doc.id, doc.title)
+            for alias in doc.aliases:
+                key = match_key(alias)
+                self._add(key, ALIAS, doc.id, alias)
+                alias_owner[key].append((doc.id, alias))
+        # Two entities claiming one name: a warning at each alias.
+        for key, owners in alias_owner.items():
+            others = [i for i in self._names[key][PRIMARY] if i not in {o for o, _ in owners}]
+            claimants = sorted({o for o, _ in owners} | set(others))
+            if len(claimants) < 2:
+                continue
+            for owner, alias in owners:
+                doc = documents[owner]
+                rivals = [documents[c] for c in claimants if c != owner]
+                self.diagnostics.append(dg.warning(
+                    "D203",
+                    f'alias "{alias}" is also claimed by ' + ", ".join(f'{r.path} ("{r.title}")' for r in rivals),
+                    doc.path, _alias_line(doc, alias),
+                    hint="links to this name are ambiguous; give each entity its own spelling",
+                ))
+
+    def _add(self, key: str, tier: int, doc_id: DocId, display: str):
+        if not key:
+            return
+        ids = self._names[key][tier]
+        if doc_id not in ids:
+            ids.append(doc_id)
+        if tier == PRIMARY or key not in self.display:
+            self.display.setdefault(key, display)
+
+    def lookup(self, name: str) -> tuple[list[DocId], int]:
+        """Candidates of the best tier that matches (ids, tier); ([], -1) when nothing does."""
+        entry = self._names.get(match_key(name))
+        if not entry:
+            return [], -1
+        for tier in (PRIMARY, ALIAS):
+            if entry[tier]:
+                return entry[tier], tier
+        return [], -1
+
+    def suggest(self, name: str) -> list[str]:
+        return suggestions(name, self.display)
+
+    def names_of_entities(self):
+        """(match key, doc id) for every title and alias of people, places and organisations."""
+        for key, tiers in self._names.items():
+            for tier in (PRIMARY, ALIAS):
+                for doc_id in tiers[tier]:
+                    if self.documents[doc_id].kind in ENTITY_KINDS:
+                        yield key, doc_id
+
+
+def _alias_line(doc: Document, alias: str) -> int | None:
+    lines = doc.fields.get("_alias_lines")
+    if lines and alias in doc.aliases:
+        return lines[doc.aliases.index(alias)]
+    return doc.fields.get("_lines", {}).get("aliases")

@@ -1,0 +1,77 @@
+"""A URL for every page, listing and export; two sources for one URL is an error naming both."""
+from __future__ import annotations
+
+import posixpath
+
+from .. import diagnostics as dg
+from ..model import FOLDERS, KINDS, Document, DocId, Route
+from ..names import slugify
+
+# Listing and export routes the site always has, with a readable owner for collision messages.
+FIXED = [
+    ("", "index.html", None, "the home page"),
+    ("tags/", "tags.html", None, "the tags index"),
+    ("timeline/", "timeline.html", None, "the timeline"),
+    ("404.html", "404.html", None, "the 404 page"),
+]
+
+
+def doc_url(doc: Document, permalinks: dict) -> str:
+    pattern = permalinks.get(doc.kind) or permalinks.get(FOLDERS.get(doc.kind, ""))
+    if pattern:
+        date = doc.date
+        url = (
+            str(pattern).replace(":slug", doc.slug)
+            .replace(":year", f"{date.year:04d}" if date else "undated")
+            .replace(":month", f"{date.month:02d}" if date and date.month else "00")
+            .replace(":day", f"{date.day:02d}" if date and date.day else "00")
+        )
+        parts = [slugify(p) if p not in ("",) else p for p in url.strip("/").split("/")]
+        return "/".join(parts) + "/"
+    if doc.kind in FOLDERS:
+        return f"{FOLDERS[doc.kind]}/{doc.slug}/"
+    folder = posixpath.dirname(doc.path[len("content/"):])
+    parts = [slugify(p) for p in folder.split("/") if p] + [doc.slug]
+    if parts == ["index"]:
+        return ""
+    return "/".join(parts) + "/"
+
+
+def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict):
+    routes: dict[str, Route] = {}
+    owners: dict[str, str] = {}  # url (case-folded) -> who writes it
+    urls: dict[DocId, str] = {}
+    diags: list[dg.Diagnostic] = []
+
+    def add(route: Route, owner: str, doc: Document | None = None) -> bool:
+        key = route.url.casefold()
+        if key in owners:
+            first = owners[key]
+            where = doc.path if doc else None
+            diags.append(dg.error("D501", f'{first} and {where or owner} both write the URL /{route.url}',
+                                  where, 1 if doc else None,
+                                  hint="give one of them another slug: in front matter, slug: another-name"))
+            return False
+        owners[key] = doc.path if doc else owner
+        routes[route.url] = route
+        return True
+
+    for url, template, extra, owner in FIXED:
+        add(Route(url, template, None, extra), owner)
+    for folder, kind in KINDS.items():
+        add(Route(f"{folder}/", "list.html", None, kind), f"the {folder} index")
+    for tag_slug in sorted(tags):
+        add(Route(f"tags/{tag_slug}/", "tag.html", None, tag_slug), f'the tag page "{tags[tag_slug][0]}"')
+    for doc in sorted(documents.values(), key=lambda d: d.path):
+        url = doc_url(doc, permalinks)
+        template = doc.fields.get("template") or f"{doc.kind}.html"
+        if add(Route(url, template, doc.id), doc.path, doc):
+            urls[doc.id] = url
+    return routes, urls, diags
+
+
+def output_path(url: str) -> str:
+    """URL path below the site root -> file path below the output folder."""
+    if url == "" or url.endswith("/"):
+        return url + "index.html"
+    return url

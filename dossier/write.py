@@ -1,0 +1,129 @@
+"""Stage 5: all writes go through here, atomically, and never outside the output folder.
+
+A full build renders into ``.<name>.tmp-<pid>`` beside the output and swaps it
+in only on success; a failed or killed build leaves the previous output
+whole. The output carries a marker file, so ``dossier`` only ever replaces a
+folder it created itself.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+from . import diagnostics as dg
+
+MARKER = ".dossier-build"
+
+
+class WriteError(Exception):
+    def __init__(self, diagnostic: dg.Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def safe_join(root: Path, rel: str) -> Path:
+    """``root/rel``, refusing anything that would land outside ``root``."""
+    p = PurePosixPath(rel)
+    if p.is_absolute() or any(part in ("..", "") for part in p.parts) or "\\" in rel or "\x00" in rel:
+        raise WriteError(dg.error("D503", f'refused to write "{rel}": outside the output folder'))
+    full = root.joinpath(*p.parts)
+    return full
+
+
+def check_output_dir(source: Path, output: Path) -> dg.Diagnostic | None:
+    """Refuse output folders whose replacement could destroy user data."""
+    source, output = source.resolve(), output.resolve()
+    home = Path.home().resolve()
+    if output == Path(output.anchor) or output == home:
+        return dg.error("D502", f"refusing to use {output} as the output folder (it is the filesystem root or your home)")
+    if output == source:
+        return dg.error("D502", "the output folder cannot be the source folder")
+    if source.is_relative_to(output):
+        return dg.error("D502", f"the output folder {output} contains the source folder; choose a folder inside it, such as build/")
+    for protected in ("content", "themes", "templates", "static"):
+        if output == source / protected or output.is_relative_to(source / protected):
+            return dg.error("D502", f"the output folder cannot be inside {protected}/")
+    if output.exists():
+        if not output.is_dir():
+            return dg.error("D502", f"{output} exists and is not a folder")
+        if any(output.iterdir()) and not (output / MARKER).exists():
+            return dg.error("D502", f"{output} is not empty and was not made by dossier; refusing to replace it",
+                            hint="choose an empty or new folder, or delete it yourself")
+    return None
+
+
+class AtomicTree:
+    """Collect a whole output tree in a temporary folder, then swap it in."""
+
+    def __init__(self, output: Path, keep: tuple[str, ...] = ()):
+        self.output = Path(output).resolve()
+        self.parent = self.output.parent
+        self.tmp = self.parent / f".{self.output.name}.tmp-{os.getpid()}"
+        self.keep = keep
+        self.written = 0
+        self._dirs: set[Path] = set()
+
+    def __enter__(self) -> "AtomicTree":
+        self.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(self.parent, self.output.name)
+        self.tmp.mkdir()
+        return self
+
+    def put(self, rel: str, data: bytes) -> None:
+        target = safe_join(self.tmp, rel)
+        folder = target.parent
+        if folder not in self._dirs:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(folder)
+        with open(target, "xb") as fh:
+            fh.write(data)
+        self.written += 1
+
+    def copy(self, rel: str, source: Path) -> None:
+        target = safe_join(self.tmp, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        self.written += 1
+
+    def commit(self) -> None:
+        (self.tmp / MARKER).write_text("made by dossier; this folder is replaced on every build\n", encoding="utf-8")
+        for name in self.keep:  # files the host needs (CNAME, .nojekyll, .git) survive rebuilds
+            old = safe_join(self.output, name)
+            if old.exists() and not (self.tmp / name).exists():
+                os.replace(old, self.tmp / name) if old.is_dir() else shutil.copy2(old, self.tmp / name)
+        old = self.parent / f".{self.output.name}.old-{os.getpid()}"
+        if self.output.exists():
+            os.replace(self.output, old)
+        os.replace(self.tmp, self.output)
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.abort()
+        return False
+
+
+def _remove_stale(parent: Path, name: str) -> None:
+    """Temp and old folders left by a killed build (their process is gone)."""
+    for prefix in (f".{name}.tmp-", f".{name}.old-"):
+        for entry in parent.glob(prefix + "*"):
+            pid = entry.name[len(prefix):]
+            if pid.isdigit() and not _alive(int(pid)) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
