@@ -24,7 +24,7 @@ from markdown.treeprocessors import Treeprocessor
 from ..model import Heading, Link
 
 SLOT_SCHEME = "dossier:link/"
-SLOT_RE = re.compile(r'<a href="dossier:link/(\d+)"([^>]*)>(.*?)</a>', re.S)
+SLOT_RE = re.compile(r'<a((?:\s+(?!href=)[\w-]+="[^"]*")*)\s+href="dossier:link/(\d+)"([^>]*)>(.*?)</a>', re.S)
 WIKI_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")

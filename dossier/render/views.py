@@ -122,9 +122,9 @@ class Views:
         site = self.site
 
         def replace(m):
-            idx = int(m.group(1))
+            idx = int(m.group(2))
             target = site.resolved.get((doc.id, idx))
-            label = m.group(3)
+            label = m.group(4)
             if target is None or target not in site.urls:
                 wanted = doc.links[idx].target if idx < len(doc.links) else ""
                 return f'<span class="broken-link" title="{html.escape("not found: " + wanted)}">{label}</span>'
@@ -134,8 +134,7 @@ class Views:
                 href += "#" + anchor
             if target == doc.id and anchor:
                 href = "#" + anchor
-            cls = m.group(2)
-            return f'<a href="{html.escape(href)}"{cls}>{label}</a>'
+            return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}>{label}</a>'
 
         return Markup(SLOT_RE.sub(replace, doc.body_html))
 

@@ -1,0 +1,71 @@
+import pytest
+
+from dossier.dates import DateError, PartialDate, check_range, format_date, format_range, parse_date
+
+
+@pytest.mark.parametrize("value, iso, precision", [
+    (2021, "2021", "year"),
+    ("2021", "2021", "year"),
+    ("2021-08", "2021-08", "month"),
+    ("2021-08-15", "2021-08-15", "day"),
+    ("2021-08-15T21:00+04:30", "2021-08-15T21:00+04:30", "minute"),
+    ("2021-08-16T02:30+04:30", "2021-08-16T02:30+04:30", "minute"),
+    ("August 2021", "2021-08", "month"),
+    ("15 August 2021", "2021-08-15", "day"),
+])
+def test_parse_keeps_precision(value, iso, precision):
+    d = parse_date(value)
+    assert d.iso() == iso
+    assert d.precision == precision
+
+
+def test_approximate_prefix():
+    d = parse_date("c. 1998")
+    assert d.approximate and d.iso() == "1998"
+    assert format_date(d) == "c. 1998"
+
+
+@pytest.mark.parametrize("value, en, fr", [
+    ("2021", "2021", "2021"),
+    ("2021-08", "August 2021", "août 2021"),
+    ("2021-08-15", "15 August 2021", "15 août 2021"),
+])
+def test_display_at_precision_in_two_languages(value, en, fr):
+    d = parse_date(value)
+    assert format_date(d, "en") == en
+    assert format_date(d, "fr") == fr
+
+
+def test_written_offset_keeps_local_day():
+    # 02:30 in Kabul is still the 15th in UTC, but the reader sees the written day.
+    assert format_date(parse_date("2021-08-16T02:30+04:30")).startswith("16 August 2021")
+
+
+def test_ranges():
+    assert format_range(parse_date("2021-08-15"), parse_date("2021-08-21")) == "15–21 August 2021"
+    # CLDR puts thin spaces around the dash
+    assert format_range(parse_date("2021-08"), parse_date("2022-03")).replace("\u2009", " ") == "August 2021 – March 2022"
+    assert format_range(parse_date("2021-08-15"), parse_date("2021-08-21"), "fr") == "15–21 août 2021"
+
+
+def test_sort_general_before_particular():
+    dates = [parse_date(v) for v in ["2021-08-15", "2021", "2021-08", "2020-12-31", "2021-08-15T09:00", "2021-01"]]
+    ordered = [d.iso() for d in sorted(dates, key=PartialDate.sort_key)]
+    assert ordered == ["2020-12-31", "2021", "2021-01", "2021-08", "2021-08-15", "2021-08-15T09:00"]
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2021-13-40", "month must be in 1..12"),
+    ("2021-02-30", "day 30 is not in February 2021"),
+    ("yesterday", "is not a date"),
+    (True, "is not a date"),
+    ([2021], "is not a date"),
+])
+def test_impossible_dates(value, message):
+    with pytest.raises(DateError, match=message):
+        parse_date(value)
+
+
+def test_range_end_before_start():
+    assert "before the start" in check_range(parse_date("2021-08-21"), parse_date("2021-08-15"))
+    assert check_range(parse_date("2021-08"), parse_date("2021-08-15")) is None

@@ -1,0 +1,80 @@
+"""Output safety: atomic builds, refused output folders, nothing written outside."""
+import os
+from pathlib import Path
+
+import pytest
+
+
+def test_refuses_dangerous_output_folders(make_site, minimal_files, tmp_path, monkeypatch):
+    site = make_site(minimal_files)
+    sentinel = site.write("keep-me.txt", "precious")
+    for target in [site.root, site.root.parent, Path("/"), Path.home(), site.root / "content"]:
+        run = site.build("--output", str(target))
+        assert run.code == 2, target
+        assert "D502" in run.err
+    assert sentinel.read_text() == "precious"
+
+
+def test_refuses_non_empty_folder_it_did_not_make(make_site, minimal_files, tmp_path):
+    site = make_site(minimal_files)
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("years of work")
+    run = site.build("--output", str(foreign))
+    assert run.code == 2 and "not made by dossier" in run.err
+    assert (foreign / "thesis.tex").read_text() == "years of work"
+
+
+def test_rebuild_replaces_own_output_and_keeps_neighbours(make_site, minimal_files, tmp_path):
+    site = make_site(minimal_files)
+    beside = site.write("build-notes.txt", "beside the output")
+    assert site.build().code == 0
+    stale = site.out / "stale.html"
+    stale.write_text("old")
+    assert site.build().code == 0
+    assert not stale.exists()  # the output is exactly this build
+    assert beside.read_text() == "beside the output"
+    assert sorted(p.name for p in site.root.iterdir() if p.name.startswith(".build")) == []
+
+
+def test_failed_template_leaves_previous_output(make_site, minimal_files):
+    site = make_site(minimal_files)
+    assert site.build().code == 0
+    before = site.snapshot()
+    site.write("templates/person.html", "{{ page.title | no_such_filter }}")
+    assert site.build().code == 1
+    assert site.snapshot() == before
+
+
+def test_stale_temp_folder_from_a_killed_build_is_removed(make_site, minimal_files):
+    site = make_site(minimal_files)
+    dead = site.root / ".build.tmp-999999"
+    dead.mkdir()
+    (dead / "half.html").write_text("half")
+    assert site.build().code == 0
+    assert not dead.exists()
+
+
+def test_keep_files_survive(make_site, minimal_files):
+    site = make_site(minimal_files, config="title: T\nkeep: [CNAME]\n")
+    assert site.build().code == 0
+    (site.out / "CNAME").write_text("dossier.example.org")
+    assert site.build().code == 0
+    assert (site.out / "CNAME").read_text() == "dossier.example.org"
+
+
+def test_build_never_touches_content(make_site, minimal_files):
+    site = make_site(minimal_files)
+    before = {p: p.read_bytes() for p in (site.root / "content").rglob("*") if p.is_file()}
+    mtimes = {p: os.stat(p).st_mtime_ns for p in before}
+    assert site.build().code == 0
+    assert {p: p.read_bytes() for p in before} == before
+    assert {p: os.stat(p).st_mtime_ns for p in before} == mtimes
+
+
+def test_safe_join_refuses_escape(tmp_path):
+    from dossier.write import WriteError, safe_join
+
+    for bad in ["../x", "/etc/passwd", "a/../../b", "a\\b"]:
+        with pytest.raises(WriteError):
+            safe_join(tmp_path, bad)
