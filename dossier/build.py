@@ -15,7 +15,7 @@ from .config import Config, load_config
 from .discover import discover
 from .model import Document, Failed, Site
 from .parse import ParseOptions, parse_all
-from .render import RenderError, Theme, ThemeError, Views, render
+from .render import RenderError, Theme, ThemeError, Views, render, render_outputs
 from .resolve import resolve
 from .write import AtomicTree, WriteError, check_output_dir
 
@@ -29,6 +29,17 @@ class BuildResult:
     seconds: float = 0.0
     wrote_output: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    written_paths: list[str] = field(default_factory=list)  # output files whose bytes changed (or are new)
+    removed_paths: list[str] = field(default_factory=list)  # output files that no longer exist
+
+    def url_for_source(self, path: str) -> str | None:
+        """Site URL (with prefix) of the page built from a project-relative content path."""
+        if not self.site or not self.site.index:
+            return None
+        doc_id = self.site.index.by_path.get(path)
+        if doc_id is None or doc_id not in self.site.urls:
+            return None
+        return self.site.config.prefix + self.site.urls[doc_id]
 
     @property
     def ok(self) -> bool:
@@ -36,6 +47,11 @@ class BuildResult:
 
     def failed(self, strict: bool = False) -> bool:
         return not self.ok or (strict and bool(self.diagnostics))
+
+
+# Functions (output_tmp_dir: Path, site) -> [Diagnostic] run on the complete new
+# output before it is swapped in (e.g. building a search index over it).
+POST_WRITE: list = []
 
 
 @dataclass(frozen=True)
@@ -102,8 +118,12 @@ def build(options: BuildOptions) -> BuildResult:
             for _route, _view, output in render(site, theme, site.routes.values(), views):
                 tree.put(output.path, output.data)
                 result.pages += 1
+            for output in render_outputs(site, views):
+                tree.put(output.path, output.data)
             for rel, src in sorted(theme.static_files().items()):
                 tree.copy(rel, src)
+            for hook in POST_WRITE:
+                result.diagnostics.extend(hook(tree.tmp, site))
             tree.commit()
             result.written = tree.written
             result.wrote_output = True
@@ -123,3 +143,38 @@ def _render_only(root: Path, config: Config, site: Site, result: BuildResult) ->
             result.pages += 1
     except (RenderError, ThemeError) as exc:
         result.diagnostics.append(exc.diagnostic)
+
+
+class Builder:
+    """A build that remembers the previous one, for ``serve``: ``rebuild(changed)``.
+
+    ``changed`` is the set of project-relative paths that changed since the last
+    build (None: unknown, rebuild everything). The result lists the output files
+    written and removed, so a dev server knows what to reload.
+    """
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.last: BuildResult | None = None
+
+    def rebuild(self, changed: set[str] | None = None) -> BuildResult:
+        before = _tree_digests(Path(self.options.output)) if self.options.output else {}
+        result = build(self.options)
+        if result.wrote_output and self.options.output:
+            after = _tree_digests(Path(self.options.output))
+            result.written_paths = sorted(p for p, h in after.items() if before.get(p) != h)
+            result.removed_paths = sorted(set(before) - set(after))
+        if result.ok:
+            self.last = result
+        return result
+
+
+def _tree_digests(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    out = {}
+    if folder.is_dir():
+        for p in folder.rglob("*"):
+            if p.is_file():
+                out[p.relative_to(folder).as_posix()] = hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
+    return out

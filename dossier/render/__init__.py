@@ -1,7 +1,7 @@
 """Stage 4: Site + Theme + routes -> Outputs (bytes for each output file)."""
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import jinja2
 
@@ -11,6 +11,17 @@ from ..model import Output, Route, Site
 from ..resolve.routes import output_path
 from .theme import Theme, ThemeError
 from .views import View, Views
+
+
+# Extra outputs written by every build besides the routed pages: feeds, sitemap,
+# timeline exports... Each is a function (site, views) -> iterable of Output.
+# Modules add themselves with @output; render/exports.py etc. are imported below.
+OUTPUTS: list[Callable] = []
+
+
+def output(func: Callable) -> Callable:
+    OUTPUTS.append(func)
+    return func
 
 
 class RenderError(Exception):
@@ -49,4 +60,10 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
         yield route, view, Output(output_path(route.url), text.encode("utf-8"))
 
 
-__all__ = ["render", "RenderError", "Theme", "ThemeError", "Views"]
+def render_outputs(site: Site, views: Views) -> Iterator[Output]:
+    """Every registered extra output (see OUTPUTS)."""
+    for func in OUTPUTS:
+        yield from func(site, views)
+
+
+__all__ = ["render", "render_outputs", "output", "OUTPUTS", "RenderError", "Theme", "ThemeError", "Views"]

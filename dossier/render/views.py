@@ -29,6 +29,19 @@ STATUS_TEXT = {
 SUMMARY_CHARS = 220
 
 
+# Views for routes without a document, by template name. Other modules register
+# theirs with @page_view("sources.html"); the built-in ones are methods below.
+PAGE_VIEWS: dict[str, Any] = {}
+
+
+def page_view(template: str):
+    def register(func):
+        PAGE_VIEWS[template] = func
+        return func
+
+    return register
+
+
 @dataclass
 class View:
     template: str
@@ -223,6 +236,8 @@ class Views:
         if route.doc_id:
             return self.document_view(route)
         name = route.template
+        if name in PAGE_VIEWS:
+            return PAGE_VIEWS[name](self, route)
         if name == "index.html":
             return self.home_view(route)
         if name == "list.html":

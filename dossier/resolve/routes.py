@@ -7,7 +7,8 @@ from .. import diagnostics as dg
 from ..model import FOLDERS, KINDS, Document, DocId, Route
 from ..names import slugify
 
-# Listing and export routes the site always has, with a readable owner for collision messages.
+# Listing routes the site always has, with a readable owner for collision messages.
+# Other modules append (url, template, extra, owner) entries for their pages.
 FIXED = [
     ("", "index.html", None, "the home page"),
     ("tags/", "tags.html", None, "the tags index"),
