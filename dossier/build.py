@@ -1,36 +1,60 @@
 """The pipeline: config -> discover -> parse -> resolve -> render -> write.
 
 This is the only module that knows the order of the stages; ``check`` and
-``serve`` reuse it.
+``serve`` reuse it through :class:`Builder`.
+
+Incremental builds: a :class:`Builder` remembers the previous build
+(:class:`cache.State`; on disk between ``dossier build`` runs, in memory in
+``serve``). A file whose bytes did not change is not parsed again. After the
+whole-site resolve (dict work only), the pages to render again are those that
+showed a *touched* document (one that changed, appeared, disappeared or now
+resolves its links differently, plus the documents it linked to before and
+after), the indexes and tag pages of the changed documents' kinds and tags,
+the timeline when events changed, the home page and the exports. A change of
+config or theme renders everything. Output files whose bytes are unchanged are
+never rewritten, so they keep their mtimes.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import diagnostics as dg
+from .cache import DocGraph, State, digest_bytes, engine_version, load_state, save_state
 from .config import Config, load_config
-from .discover import discover
+from .discover import scan
 from .model import Document, Failed, Site
 from .parse import ParseOptions, parse_all
 from .render import RenderError, Theme, ThemeError, Views, render, render_outputs
 from .resolve import resolve
-from .write import AtomicTree, WriteError, check_output_dir
+from .resolve.routes import output_path
+from .write import MARKER, AtomicTree, WriteError, check_output_dir, safe_join
 
 
 @dataclass
 class BuildResult:
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
     site: Site | None = None
-    written: int = 0
-    pages: int = 0
+    written: int = 0  # files written (new or changed bytes)
+    pages: int = 0  # routes rendered
+    parsed: int = 0  # files parsed (not taken from the cache)
     seconds: float = 0.0
     wrote_output: bool = False
+    full: bool = True  # every route was rendered
     timings: dict[str, float] = field(default_factory=dict)
     written_paths: list[str] = field(default_factory=list)  # output files whose bytes changed (or are new)
     removed_paths: list[str] = field(default_factory=list)  # output files that no longer exist
+    rendered_urls: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not dg.has_errors(self.diagnostics)
+
+    def failed(self, strict: bool = False) -> bool:
+        return not self.ok or (strict and bool(self.diagnostics))
 
     def url_for_source(self, path: str) -> str | None:
         """Site URL (with prefix) of the page built from a project-relative content path."""
@@ -41,15 +65,8 @@ class BuildResult:
             return None
         return self.site.config.prefix + self.site.urls[doc_id]
 
-    @property
-    def ok(self) -> bool:
-        return not dg.has_errors(self.diagnostics)
 
-    def failed(self, strict: bool = False) -> bool:
-        return not self.ok or (strict and bool(self.diagnostics))
-
-
-# Functions (output_tmp_dir: Path, site) -> [Diagnostic] run on the complete new
+# Functions (output_dir: Path, site) -> [Diagnostic] run on the complete new
 # output before it is swapped in (e.g. building a search index over it).
 POST_WRITE: list = []
 
@@ -62,119 +79,331 @@ class BuildOptions:
     base_url: str | None = None
     strict: bool = False
     jobs: int = 0  # 0: all cores
+    cache: bool = True  # read and write .dossier-cache/
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """One build (``dossier build`` / ``dossier check``)."""
+    return Builder(options).rebuild()
 
 
 def load(options: BuildOptions) -> tuple[Config | None, Site | None, list[dg.Diagnostic], dict]:
     """Config, discover, parse and resolve: everything but rendering."""
-    timings: dict[str, float] = {}
-    t = time.perf_counter()
-    root = Path(options.source).resolve()
-    config, diags = load_config(root, base_url=options.base_url, drafts=options.drafts)
-    if dg.has_errors(diags):
-        return config, None, diags, timings
-    sources, found = discover(root)
-    diags.extend(found)
-    timings["discover"] = time.perf_counter() - t
-    t = time.perf_counter()
-    jobs = options.jobs or os.cpu_count() or 1
-    parsed = parse_all(sources, ParseOptions(unsafe_html=config.unsafe_html), jobs=jobs)
-    documents: list[Document] = []
-    for item in parsed:
-        diags.extend(item.diagnostics)
-        if isinstance(item, Document):
-            documents.append(item)
-    timings["parse"] = time.perf_counter() - t
-    t = time.perf_counter()
-    site = resolve(documents, config)
-    diags.extend(site.diagnostics)
-    timings["resolve"] = time.perf_counter() - t
-    return config, site, diags, timings
-
-
-def build(options: BuildOptions) -> BuildResult:
-    start = time.perf_counter()
+    builder = Builder(options, persist=False)
     result = BuildResult()
-    root = Path(options.source).resolve()
-    if options.output is not None:
-        problem = check_output_dir(root, Path(options.output))
-        if problem:
-            result.diagnostics.append(problem)
-            return result
-    config, site, diags, timings = load(options)
-    result.diagnostics.extend(diags)
-    result.site = site
-    result.timings = timings
-    if site is None or result.failed(options.strict) or options.output is None:
-        result.seconds = time.perf_counter() - start
-        if site is not None and options.output is None:
-            # check mode still renders in memory, so template errors are found
-            _render_only(root, config, site, result)
-        return result
-    t = time.perf_counter()
-    try:
-        theme = Theme(root, config.theme)
-        with AtomicTree(Path(options.output), keep=config.keep) as tree:
-            views = Views(site)
-            for _route, _view, output in render(site, theme, site.routes.values(), views):
-                tree.put(output.path, output.data)
-                result.pages += 1
-            for output in render_outputs(site, views):
-                tree.put(output.path, output.data)
-            for rel, src in sorted(theme.static_files().items()):
-                tree.copy(rel, src)
-            for hook in POST_WRITE:
-                result.diagnostics.extend(hook(tree.tmp, site))
-            tree.commit()
-            result.written = tree.written
-            result.wrote_output = True
-    except (RenderError, ThemeError, WriteError) as exc:
-        result.diagnostics.append(exc.diagnostic)
-    except OSError as exc:
-        result.diagnostics.append(dg.error("D503", f"output could not be written: {exc}"))
-    timings["render+write"] = time.perf_counter() - t
-    result.seconds = time.perf_counter() - start
-    return result
-
-
-def _render_only(root: Path, config: Config, site: Site, result: BuildResult) -> None:
-    try:
-        theme = Theme(root, config.theme)
-        for _ in render(site, theme, site.routes.values()):
-            result.pages += 1
-    except (RenderError, ThemeError) as exc:
-        result.diagnostics.append(exc.diagnostic)
+    site, config = builder._load(result)
+    return config, site, result.diagnostics, result.timings
 
 
 class Builder:
-    """A build that remembers the previous one, for ``serve``: ``rebuild(changed)``.
+    """A build that remembers the previous one: ``rebuild(changed)`` is incremental.
 
-    ``changed`` is the set of project-relative paths that changed since the last
-    build (None: unknown, rebuild everything). The result lists the output files
-    written and removed, so a dev server knows what to reload.
+    ``in_place`` (serve): changed output files are replaced one by one with
+    ``os.replace``; otherwise (build) a new tree is assembled beside the output
+    from the unchanged files (hard links) and the new ones, then swapped in.
+    ``changed`` (paths relative to the project) forces those files to be re-read;
+    other files are re-read when their size or mtime changed.
     """
 
-    def __init__(self, options: BuildOptions):
+    def __init__(self, options: BuildOptions, in_place: bool = False, persist: bool | None = None):
         self.options = options
+        self.root = Path(options.source).resolve()
+        self.in_place = in_place
+        self.persist = options.cache if persist is None else persist
+        self.state: State | None = None
+        self._state_loaded = False
         self.last: BuildResult | None = None
 
+    # ------------------------------------------------------------ loading
+    def _previous(self) -> State | None:
+        if not self._state_loaded:
+            self._state_loaded = True
+            if self.persist and self.options.cache:
+                self.state = load_state(self.root)
+        return self.state
+
+    def _load(self, result: BuildResult, changed: set[str] | None = None):
+        timings = result.timings
+        t = time.perf_counter()
+        config, diags = load_config(self.root, base_url=self.options.base_url, drafts=self.options.drafts)
+        result.diagnostics.extend(diags)
+        if dg.has_errors(diags):
+            return None, config
+        previous = self._previous()
+        parse_key = config.parse_digest()
+        reusable = previous.parsed if previous and previous.parse_key == parse_key else {}
+        known = {p: s for p, s in previous.stats.items() if p in reusable} if previous else {}
+        for path in changed or ():
+            known.pop(path, None)
+        found = scan(self.root, known, settled_before=getattr(previous, "recorded_at", 0.0))
+        result.diagnostics.extend(found.diagnostics)
+        timings["discover"] = time.perf_counter() - t
+        t = time.perf_counter()
+        fresh = [s for s in found.files if not (s.path in reusable and reusable[s.path].digest == s.digest)]
+        jobs = self.options.jobs or os.cpu_count() or 1
+        parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html), jobs=jobs)}
+        result.parsed = len(parsed_now)
+        parsed: dict[str, Document | Failed] = {}
+        for src in found.files:
+            parsed[src.path] = parsed_now.get(src.path) or reusable[src.path]
+        for path in found.unchanged:
+            parsed[path] = reusable[path]
+        self._parsed, self._stats, self._parse_key = parsed, found.stats, parse_key
+        documents: list[Document] = []
+        for path in sorted(parsed):
+            item = parsed[path]
+            result.diagnostics.extend(item.diagnostics)
+            if isinstance(item, Document):
+                documents.append(item)
+        timings["parse"] = time.perf_counter() - t
+        t = time.perf_counter()
+        site = resolve(documents, config)
+        result.diagnostics.extend(site.diagnostics)
+        timings["resolve"] = time.perf_counter() - t
+        return site, config
+
+    # ------------------------------------------------------------ building
     def rebuild(self, changed: set[str] | None = None) -> BuildResult:
-        before = _tree_digests(Path(self.options.output)) if self.options.output else {}
-        result = build(self.options)
-        if result.wrote_output and self.options.output:
-            after = _tree_digests(Path(self.options.output))
-            result.written_paths = sorted(p for p, h in after.items() if before.get(p) != h)
-            result.removed_paths = sorted(set(before) - set(after))
+        start = time.perf_counter()
+        result = BuildResult()
+        output = Path(self.options.output).resolve() if self.options.output else None
+        if output is not None:
+            problem = check_output_dir(self.root, output)
+            if problem:
+                result.diagnostics.append(problem)
+                return result
+        site, config = self._load(result, changed)
+        result.site = site
+        if site is None or result.failed(self.options.strict):
+            result.seconds = time.perf_counter() - start
+            return result
+        t = time.perf_counter()
+        try:
+            theme = Theme(self.root, config.theme)
+            if output is None:  # check: render in memory so template errors are found
+                for _ in render(site, theme, site.routes.values()):
+                    result.pages += 1
+            else:
+                self._render_and_write(site, config, theme, output, result)
+        except (RenderError, ThemeError, WriteError) as exc:
+            result.diagnostics.append(exc.diagnostic)
+        except OSError as exc:
+            result.diagnostics.append(dg.error("D503", f"output could not be written: {exc}"))
+        result.timings["render+write"] = time.perf_counter() - t
+        result.seconds = time.perf_counter() - start
         if result.ok:
             self.last = result
         return result
 
+    def _render_and_write(self, site: Site, config: Config, theme: Theme, output: Path, result: BuildResult) -> None:
+        previous = self._previous()
+        graph = _graph(site)
+        globals_digest = _globals_digest(config, theme, site)
+        full = (
+            previous is None or not previous.ok or previous.globals_digest != globals_digest
+            or previous.output_dir != str(output) or not _intact(output, previous, config)
+        )
+        result.full = full
+        if full:
+            routes = list(site.routes.values())
+        else:
+            urls = _affected(previous, graph, site)
+            routes = [site.routes[u] for u in sorted(urls) if u in site.routes]
+        views = Views(site)
+        outputs: dict[str, bytes] = {}
+        shows = {} if full else dict(previous.shows)
+        lists = {} if full else dict(previous.lists)
+        for url in set(shows) - set(site.routes):
+            shows.pop(url, None)
+            lists.pop(url, None)
+        for route, view, out in render(site, theme, routes, views):
+            outputs[out.path] = out.data
+            shows[route.url] = frozenset(view.shows)
+            if view.lists:
+                lists[route.url] = frozenset(view.lists)
+            else:
+                lists.pop(route.url, None)
+            result.rendered_urls.append(route.url)
+        result.pages = len(routes)
+        for out in render_outputs(site, views):
+            outputs[out.path] = out.data
+        static = theme.static_files()
+        digests = {} if full else dict(previous.outputs)
+        route_paths = {output_path(u) for u in site.routes}
+        expected = route_paths | set(static) | {p for p in outputs}
+        removed = sorted(p for p in digests if p not in expected)
+        for p in removed:
+            del digests[p]
+        changed: dict[str, bytes | Path] = {}
+        for path, data in outputs.items():
+            h = digest_bytes(data)
+            if digests.get(path) != h:
+                digests[path] = h
+                changed[path] = data
+        for path, src in static.items():
+            st = src.stat()
+            h = f"static:{st.st_mtime_ns}:{st.st_size}:{src}"
+            if digests.get(path) != h:
+                digests[path] = h
+                changed[path] = src
+        result.written_paths = sorted(changed)
+        result.removed_paths = removed
+        if self.in_place and not full:
+            _write_in_place(output, changed, removed)
+        elif full or changed or removed:
+            self._write_tree(output, changed, digests, site, config, full)
+        result.written = len(changed)
+        result.wrote_output = True
+        hook_outputs = getattr(self, "hook_outputs", None)
+        if hook_outputs is None:
+            hook_outputs = previous.hook_outputs if previous and hasattr(previous, "hook_outputs") else set()
+        if result.ok:
+            self.state = State(
+                version=engine_version(), parse_key=self._parse_key, parsed=self._parsed, stats=self._stats,
+                graph=graph, globals_digest=globals_digest, shows=shows, lists=lists, outputs=digests,
+                output_dir=str(output), ok=True,
+            )
+            self.state.recorded_at = time.time()  # type: ignore[attr-defined]
+            self.state.hook_outputs = hook_outputs  # type: ignore[attr-defined]
+            if self.persist:
+                save_state(self.root, self.state)
 
-def _tree_digests(folder: Path) -> dict[str, str]:
-    import hashlib
+    def _write_tree(self, output: Path, changed: dict, digests: dict, site: Site, config: Config, full: bool) -> None:
+        with AtomicTree(output, keep=config.keep) as tree:
+            for path in sorted(digests):
+                data = changed.get(path)
+                if data is None:
+                    tree.link(path, safe_join(output, path))  # unchanged: same inode, same mtime
+                elif isinstance(data, Path):
+                    tree.copy(path, data)
+                else:
+                    tree.put(path, data)
+            for hook in POST_WRITE:
+                self.last_hook_diagnostics = hook(tree.tmp, site)
+            if POST_WRITE:  # files the hooks made are part of the output too
+                extra = set(_walk(tree.tmp)) - set(digests) - {MARKER}
+                self.hook_outputs = extra
+            tree.commit()
 
-    out = {}
-    if folder.is_dir():
-        for p in folder.rglob("*"):
-            if p.is_file():
-                out[p.relative_to(folder).as_posix()] = hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
-    return out
+
+def _walk(folder: Path):
+    for dirpath, _dirs, files in os.walk(folder):
+        rel = os.path.relpath(dirpath, folder)
+        for name in files:
+            yield name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
+
+
+def _intact(output: Path, previous: State, config: Config) -> bool:
+    """The output holds exactly the files the previous build recorded (nobody added or deleted any)."""
+    if not (output / MARKER).is_file():
+        return False
+    expected = set(previous.outputs) | getattr(previous, "hook_outputs", set()) | {MARKER}
+    present = set(_walk(output))
+    keep = tuple(config.keep)
+    present = {p for p in present if not any(p == k or p.startswith(k.rstrip("/") + "/") for k in keep)}
+    return present == expected
+
+
+def _write_in_place(output: Path, changed: dict, removed: list[str]) -> None:
+    import shutil
+
+    for path, data in changed.items():
+        target = safe_join(output, path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        if isinstance(data, Path):
+            shutil.copyfile(data, tmp)
+        else:
+            tmp.write_bytes(data)
+        os.replace(tmp, target)
+    for path in removed:
+        target = safe_join(output, path)
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        folder = target.parent
+        while folder != output and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def _graph(site: Site) -> dict[str, DocGraph]:
+    targets: dict[str, set] = {i: set() for i in site.documents}
+    for (doc_id, _i), target in site.resolved.items():
+        if target and doc_id in targets:
+            targets[doc_id].add(target)
+    return {
+        doc.id: DocGraph(
+            digest=doc.digest, card=_card_digest(doc, site.urls.get(doc.id)), kind=doc.kind, url=site.urls.get(doc.id), targets=frozenset(targets[doc.id]),
+            tags=frozenset(doc.fields.get("tags", ())), events=doc.kind == "event" or bool(doc.fields.get("events")),
+        )
+        for doc in site.documents.values()
+    }
+
+
+def _card_digest(doc: Document, url: str | None) -> str:
+    from .render.views import SUMMARY_CHARS
+
+    f = doc.fields
+    summary = f.get("summary") or doc.text[: SUMMARY_CHARS + 1]
+    parts = (doc.kind, doc.title, url, f.get("date"), f.get("end"), summary, f.get("lang"), doc.aliases,
+             f.get("status"), f.get("type"), f.get("tags", ()), doc.slug)
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+def _globals_digest(config: Config, theme: Theme, site: Site) -> str:
+    """Everything every page shows: config, theme, and the footer's list of plain pages."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(config.digest().encode())
+    h.update(theme.digest().encode())
+    h.update(engine_version().encode())
+    for doc in sorted((d for d in site.documents.values() if d.kind == "page"), key=lambda d: d.id):
+        h.update(f"{doc.id}\0{doc.title}\0{site.urls.get(doc.id)}\0{doc.digest}\n".encode())
+    return h.hexdigest()
+
+
+ALWAYS = ("", "tags/")  # the home page and the tags index summarise everything
+
+
+def _affected(previous: State, graph: dict[str, DocGraph], site: Site) -> set[str]:
+    old = previous.graph
+    dirty = set()  # content or links changed: the page itself, and pages it links to
+    cards = set()  # what other pages show of it changed
+    for doc_id in old.keys() | graph.keys():
+        a, b = old.get(doc_id), graph.get(doc_id)
+        if a is None or b is None or a.card != b.card:
+            cards.add(doc_id)
+            dirty.add(doc_id)
+        elif a.digest != b.digest or a.targets != b.targets:
+            dirty.add(doc_id)
+    if not dirty:
+        return set()  # nothing changed: render nothing
+    linked = set()  # documents that gained or lost a linker, or whose linker changed
+    for doc_id in dirty:
+        for g in (old.get(doc_id), graph.get(doc_id)):
+            if g:
+                linked |= g.targets
+    urls = {u for u, shown in previous.shows.items() if shown & cards}
+    urls |= {u for u, listed in previous.lists.items() if listed & linked}
+    urls |= {site.urls[d] for d in linked if d in site.urls}  # their own pages list backlinks
+    urls |= {u for u in site.routes if u not in previous.shows}  # new routes
+    urls |= set(ALWAYS)
+    kinds, tags, events = set(), set(), False
+    for doc_id in dirty:
+        for g in (old.get(doc_id), graph.get(doc_id)):
+            if g:
+                if doc_id in cards:  # indexes and tag pages show cards only
+                    kinds.add(g.kind)
+                    tags |= g.tags
+                events = events or g.events
+        if doc_id in site.urls:
+            urls.add(site.urls[doc_id])
+    from .model import FOLDERS
+    from .names import slugify
+
+    urls |= {f"{FOLDERS[k]}/" for k in kinds if k in FOLDERS}
+    urls |= {f"tags/{slugify(t)}/" for t in tags}
+    if events:
+        urls.add("timeline/")
+    return urls

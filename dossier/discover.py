@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import diagnostics as dg
@@ -29,13 +30,34 @@ def is_ignored(name: str) -> bool:
     )
 
 
+@dataclass
+class Found:
+    files: list[SourceFile] = field(default_factory=list)  # read (new or changed) files
+    unchanged: list[str] = field(default_factory=list)  # paths skipped because their stat matched `known`
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (mtime_ns, size)
+    diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+
+
 def discover(root: Path) -> tuple[list[SourceFile], list[dg.Diagnostic]]:
+    """Every content file, read and hashed."""
+    found = scan(root)
+    return found.files, found.diagnostics
+
+
+def scan(root: Path, known: dict[str, tuple[int, int]] | None = None, settled_before: float = 0.0) -> Found:
+    """Walk content/; files whose (mtime, size) equal ``known`` are not read again.
+
+    Like git's racy-clean rule, a file modified less than two seconds before
+    ``settled_before`` (when ``known`` was recorded) is always re-read, since
+    coarse file-system clocks can give an edited file its old mtime.
+    """
     root = Path(root).resolve()
     content = root / CONTENT_DIR
-    files: list[SourceFile] = []
-    diags: list[dg.Diagnostic] = []
+    out = Found()
+    files, diags = out.files, out.diagnostics
+    known = known or {}
     if not content.is_dir():
-        return files, diags
+        return out
     for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
         for name in sorted(filenames):
@@ -49,6 +71,16 @@ def discover(root: Path) -> tuple[list[SourceFile], list[dg.Diagnostic]]:
                 if not real.is_relative_to(root):
                     diags.append(dg.warning("D100", "symlink points outside the source folder; not published", rel))
                     continue
+            try:
+                st = full.stat()
+            except OSError as exc:
+                diags.append(dg.error("D100", f"could not read file: {exc.strerror or exc}", rel))
+                continue
+            stamp = (st.st_mtime_ns, st.st_size)
+            out.stats[rel] = stamp
+            if known.get(rel) == stamp and st.st_mtime_ns < (settled_before - 2) * 1e9:
+                out.unchanged.append(rel)
+                continue
             try:
                 raw = full.read_bytes()
             except OSError as exc:
@@ -66,4 +98,4 @@ def discover(root: Path) -> tuple[list[SourceFile], list[dg.Diagnostic]]:
             parts = rel_path.relative_to(CONTENT_DIR).parts
             kind = KINDS.get(parts[0], "page") if len(parts) > 1 else "page"
             files.append(SourceFile(rel, kind, text, digest))
-    return files, diags
+    return out

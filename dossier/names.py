@@ -14,6 +14,7 @@ import difflib
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -53,13 +54,17 @@ def has_bidi_controls(text: str) -> bool:
 
 def match_key(name: str) -> str:
     """The key two spellings of one name share (see module docstring)."""
-    text = unicodedata.normalize("NFKC", str(name)).translate(_INVISIBLE).translate(_ARABIC_VARIANTS)
+    name = str(name)
+    if name.isascii():  # fast path: no accents, variants or invisible characters possible
+        return " ".join(_NON_WORD.sub(" ", name.lower()).split())
+    text = unicodedata.normalize("NFKC", name).translate(_INVISIBLE).translate(_ARABIC_VARIANTS)
     text = unicodedata.normalize("NFD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFC", text).casefold()
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str, fallback_seed: str | None = None) -> str:
     """A stable ASCII slug; never empty, never a path, never a reserved device name.
 

@@ -80,6 +80,18 @@ class AtomicTree:
             fh.write(data)
         self.written += 1
 
+    def link(self, rel: str, existing: Path) -> None:
+        """Reuse an unchanged file of the current output: a hard link keeps its bytes and mtime."""
+        target = safe_join(self.tmp, rel)
+        folder = target.parent
+        if folder not in self._dirs:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(folder)
+        try:
+            os.link(existing, target)
+        except OSError:
+            shutil.copy2(existing, target)
+
     def copy(self, rel: str, source: Path) -> None:
         target = safe_join(self.tmp, rel)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ That set is the dependency record incremental rebuilds use.
 """
 from __future__ import annotations
 
+import heapq
 import html
 import re
 from collections import Counter, defaultdict
@@ -46,7 +47,8 @@ def page_view(template: str):
 class View:
     template: str
     context: dict[str, Any]
-    shows: set[DocId] = field(default_factory=set)
+    shows: set[DocId] = field(default_factory=set)  # documents whose content (card) the page displays
+    lists: set[DocId] = field(default_factory=set)  # documents whose *linkers* the page enumerates
 
 
 class Views:
@@ -60,12 +62,32 @@ class Views:
         self._by_kind: dict[str, list[DocId]] = defaultdict(list)
         for doc in site.documents.values():
             self._by_kind[doc.kind].append(doc.id)
+        self._listing_keys: dict[DocId, tuple] = {}
         for ids in self._by_kind.values():
             ids.sort(key=self._listing_key)
         self._events_of: dict[DocId, list[Event]] = defaultdict(list)
+        self._event_by_id: dict[str, Event] = {}
+        self._events_by_origin: dict[DocId, list[Event]] = defaultdict(list)
+        self._events_by_tag: dict[str, list[Event]] = defaultdict(list)
         for ev in site.events:
-            for d in (*ev.people, *ev.organizations, *((ev.place,) if ev.place else ()), *ev.sources):
+            self._event_by_id[ev.id] = ev
+            self._events_by_origin[ev.origin].append(ev)
+            for d in dict.fromkeys((*ev.people, *ev.organizations, *((ev.place,) if ev.place else ()), *ev.sources)):
                 self._events_of[d].append(ev)
+            for t in dict.fromkeys(slugify(t) for t in ev.tags):
+                self._events_by_tag[t].append(ev)
+        self._children: dict[DocId, list[DocId]] = defaultdict(list)  # place -> places within it
+        self._entities: dict[DocId, frozenset] = {}
+        self._tags: dict[DocId, frozenset] = {}
+        self._articles_of_entity: dict[DocId, list[DocId]] = defaultdict(list)
+        for doc in site.documents.values():
+            if doc.kind == "place" and "within" in doc.fields:
+                parent = site.resolved.get((doc.id, doc.fields["within"]))
+                if parent:
+                    self._children[parent].append(doc.id)
+            if doc.kind == "article":
+                for entity in self._entity_set(doc):
+                    self._articles_of_entity[entity].append(doc.id)
         self.nav = [
             {"title": "Articles", "url": self.url("articles/")},
             {"title": "People", "url": self.url("people/")},
@@ -91,6 +113,12 @@ class Views:
         return self.config.prefix + path
 
     def _listing_key(self, doc_id: DocId):
+        key = self._listing_keys.get(doc_id)
+        if key is None:
+            key = self._listing_keys[doc_id] = self._compute_listing_key(doc_id)
+        return key
+
+    def _compute_listing_key(self, doc_id: DocId):
         doc = self.site.documents[doc_id]
         if doc.kind in ("article", "event", "claim"):
             d = doc.date
@@ -119,6 +147,8 @@ class Views:
                 "aliases": list(doc.aliases),
                 "status": doc.fields.get("status"),
                 "type": doc.fields.get("type"),
+                # content warning: templates gate it; feeds and search leave it out
+                "sensitive": bool(doc.fields.get("sensitive")),
             }
         return c
 
@@ -168,6 +198,8 @@ class Views:
             "title": ev.title,
             "url": url,
             "own_page": ev.doc_id is not None,
+            "sensitive": bool(self.site.documents[ev.doc_id or ev.origin].fields.get("sensitive"))
+            if (ev.doc_id or ev.origin) in self.site.documents else False,
             "date_text": format_range(ev.date, ev.end, self.language),
             "date_iso": ev.date.iso(),
             "end_iso": ev.end.iso() if ev.end else "",
@@ -261,6 +293,7 @@ class Views:
         f = doc.fields
         card = self.card(doc.id)
         backlinks, shows = self.backlink_groups(doc.id)
+        lists: set[DocId] = set()
         page = dict(card)
         page.update(
             body=self.fill_slots(doc),
@@ -297,6 +330,7 @@ class Views:
                 sources.append({"internal": False, **_source_dict(ref, self.language)})
         page["sources"] = sources
         linked.update(source_ids)
+        linked.update(t for t in self.targets(doc, range(len(doc.links))) if t)  # body links show their targets' URLs
         ctx = self.base(route, page=page, backlinks=backlinks)
         if doc.kind == "person":
             page["born_text"] = format_date(f["born"], self.language) if f.get("born") else ""
@@ -304,15 +338,14 @@ class Views:
             page["roles"] = list(f.get("roles", ()))
         if doc.kind == "place":
             page["coordinates"] = f.get("coordinates")
-            contains = [d.id for d in site.documents.values()
-                        if d.kind == "place" and "within" in d.fields and site.resolved.get((d.id, d.fields["within"])) == doc.id]
+            contains = self._children.get(doc.id, [])
             page["contains"] = self.cards(sorted(contains, key=lambda i: sort_key(site.documents[i].title)))
             linked.update(contains)
         if doc.kind == "organization":
             page["founded_text"] = format_date(f["founded"], self.language) if f.get("founded") else ""
             page["org_type"] = f.get("type", "")
         if doc.kind == "event":
-            ev = next((e for e in site.events if e.id == doc.id), None)
+            ev = self._event_by_id.get(doc.id)
             page["event"] = self.event_item(ev) if ev else None
             page["location_precision"] = f.get("location_precision", "")
             page["casualties"] = [
@@ -325,10 +358,12 @@ class Views:
             status = f.get("status", "unverified")
             page["status_text"] = STATUS_TEXT.get(status, "")
             page["statuses"] = CLAIM_STATUSES
+            page["status_scale"] = [{"status": s, "text": STATUS_TEXT[s]} for s in CLAIM_STATUSES]
         if doc.kind == "article":
-            page["inline_events"] = [self.event_item(e) for e in site.events if e.origin == doc.id and e.doc_id is None]
-            page["related"] = self.related_articles(doc)
-            linked.update(c["id"] for c in page["related"])
+            page["inline_events"] = [self.event_item(e) for e in self._events_by_origin.get(doc.id, []) if e.doc_id is None]
+            page["related"], candidates = self.related_articles(doc)
+            linked.update(candidates)
+            lists = set(self._entity_set(doc))  # candidates come from these entities' article lists
         if doc.kind in ENTITY_KINDS:
             events = self._events_of.get(doc.id, [])
             ctx["timeline"] = self.timeline_groups(events)
@@ -347,31 +382,40 @@ class Views:
                 if ev.doc_id:
                     linked.add(ev.doc_id)
             linked.update(c["id"] for c in ctx["related_entities"])
-        return View(route.template, ctx, shows | linked | {doc.id})
+        return View(route.template, ctx, shows | linked | {doc.id}, lists)
 
     def _entity_set(self, doc: Document) -> frozenset:
-        f = doc.fields
-        return frozenset(self.targets(doc, [*f.get("people", ()), *f.get("places", ()), *f.get("organizations", ())]))
+        found = self._entities.get(doc.id)
+        if found is None:
+            f = doc.fields
+            found = self._entities[doc.id] = frozenset(
+                self.targets(doc, [*f.get("people", ()), *f.get("places", ()), *f.get("organizations", ())]))
+        return found
 
-    def related_articles(self, doc: Document, limit: int = 5) -> list[dict]:
-        """Articles sharing the most entities (2 points each) and tags (1 point each) with this one."""
+    def related_articles(self, doc: Document, limit: int = 5) -> tuple[list[dict], set[DocId]]:
+        """Articles sharing the most entities with this one; shared tags break ties.
+
+        Candidates come from each entity's article list, so the work is linear in
+        links. Returns the ranked cards and every candidate considered (the page
+        depends on all of them).
+        """
         site = self.site
-        mine, tags = self._entity_set(doc), set(doc.fields.get("tags", ()))
-        candidates = set()
+        mine = self._entity_set(doc)
+        tags = self._tag_set(doc)
+        shared: Counter = Counter()
         for entity in mine:
-            candidates.update(bl.source for bl in site.backlinks.get(entity, []))
-        for tag in tags:
-            candidates.update(site.tags.get(slugify(tag), ("", []))[1])
-        scores = []
-        for other_id in candidates:
-            other = site.documents.get(other_id)
-            if other is None or other.kind != "article" or other_id == doc.id:
-                continue
-            score = 2 * len(mine & self._entity_set(other)) + len(tags & set(other.fields.get("tags", ())))
-            if score:
-                scores.append((other_id, score))
-        ranked = sorted(scores, key=lambda kv: (-kv[1], self._listing_key(kv[0])))
-        return [dict(self.card(i), score=s) for i, s in ranked[:limit]]
+            for other_id in self._articles_of_entity.get(entity, ()):
+                if other_id != doc.id:
+                    shared[other_id] += 1
+        ranked = heapq.nsmallest(limit, (
+            (-n, -len(tags & self._tag_set(site.documents[o])), self._listing_key(o), o) for o, n in shared.items()))
+        return [dict(self.card(o), score=-n) for n, _t, _k, o in ranked], set(shared)
+
+    def _tag_set(self, doc: Document) -> frozenset:
+        found = self._tags.get(doc.id)
+        if found is None:
+            found = self._tags[doc.id] = frozenset(doc.fields.get("tags", ()))
+        return found
 
     def related_entities(self, doc_id: DocId, limit: int = 8) -> list[dict]:
         """Entities that appear on the same pages and events as this one, with counts."""
@@ -438,7 +482,7 @@ class Views:
     def tag_view(self, route: Route) -> View:
         name, ids = self.site.tags[route.extra]
         ids = sorted(ids, key=lambda i: (KINDS_ORDER.get(self.site.documents[i].kind, 9), self._listing_key(i)))
-        events = [e for e in self.site.events if route.extra in {slugify(t) for t in e.tags}]
+        events = self._events_by_tag.get(route.extra, [])
         ctx = self.base(route, tag={"name": name, "slug": route.extra}, items=self.cards(ids),
                         timeline=self.timeline_groups(events), event_count=len(events))
         shows = set(ids)

@@ -1,0 +1,97 @@
+"""What one build remembers for the next: parsed documents, the link graph,
+what each page showed, and the digest of every output file.
+
+In memory for ``serve``; on disk in ``.dossier-cache/state.pickle`` for
+``build`` (git-ignored, safe to delete at any time: a missing or unreadable
+cache only means a cold build). Keyed by everything a result is a pure
+function of: engine and library versions, and the parse settings.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .model import Document, DocId, Failed
+
+CACHE_DIR = ".dossier-cache"
+STATE_FILE = "state.pickle"
+
+
+def engine_version() -> str:
+    import jinja2
+    import markdown
+    import nh3
+    import yaml
+
+    from .parse import PARSER_VERSION
+
+    return "/".join([__version__, PARSER_VERSION, markdown.__version__, getattr(nh3, "__version__", "?"),
+                     jinja2.__version__, yaml.__version__])
+
+
+@dataclass
+class DocGraph:
+    """The part of a resolved document other pages depend on."""
+
+    digest: str
+    card: str  # digest of what other pages show of it (title, url, date, summary, tags...)
+    kind: str
+    url: str | None
+    targets: frozenset  # resolved link targets
+    tags: frozenset
+    events: bool  # defines timeline entries (an event file, or an article with inline events)
+
+
+@dataclass
+class State:
+    version: str
+    parse_key: str
+    parsed: dict[str, Document | Failed] = field(default_factory=dict)  # by source path
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (mtime_ns, size)
+    graph: dict[DocId, DocGraph] = field(default_factory=dict)
+    globals_digest: str = ""
+    shows: dict[str, frozenset] = field(default_factory=dict)  # route url -> ids the page showed
+    lists: dict[str, frozenset] = field(default_factory=dict)  # route url -> ids whose linkers the page listed
+    outputs: dict[str, str] = field(default_factory=dict)  # output path -> content digest
+    output_dir: str = ""
+    ok: bool = False  # the state describes a complete, successful build
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def state_path(root: Path) -> Path:
+    return Path(root) / CACHE_DIR / STATE_FILE
+
+
+def load_state(root: Path) -> State | None:
+    path = state_path(root)
+    try:
+        with open(path, "rb") as fh:
+            state = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    if not isinstance(state, State) or state.version != engine_version():
+        return None
+    return state
+
+
+def save_state(root: Path, state: State) -> None:
+    """Atomically: a killed build never leaves a half-written cache."""
+    folder = Path(root) / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
+        tmp = folder / f"{STATE_FILE}.tmp-{os.getpid()}"
+        with open(tmp, "wb") as fh:
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / STATE_FILE)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed next time

@@ -1,0 +1,135 @@
+"""Incremental builds: nothing changed renders nothing; each kind of edit renders
+the pages that can change; and the result always equals a clean full build."""
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SiteDir
+from dossier.build import BuildOptions, Builder
+
+
+def _copy_example(root: Path) -> SiteDir:
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "dossier.yaml", root / "dossier.yaml")
+    # a private copy of the theme: the comparison must not race edits to the repo's theme
+    shutil.copytree(REPO / "themes/default", root / "themes/default")
+    return SiteDir(root)
+
+
+def _full(site: SiteDir, tmp: Path) -> dict:
+    out = tmp / "full-build"
+    if out.exists():
+        shutil.rmtree(out)
+    result = Builder(BuildOptions(source=site.root, output=out, jobs=1, cache=False)).rebuild()
+    assert result.ok, result.diagnostics
+    return site.snapshot(out)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+ART = "content/articles/surrender-rumours-denied.md"
+PERSON = "content/people/ahmad-massoud.md"
+
+
+def edits(site: SiteDir):
+    """(name, function) pairs; each changes the dossier the way an author would."""
+    root = site.root
+    return [
+        ("body text", lambda: _edit(root / ART, "## ", "## Newly edited: ")),
+        ("date", lambda: _edit(root / ART, "date: 2021-08-22", "date: 2021-08-24")),
+        ("alias added", lambda: _edit(root / PERSON, "aliases: [", "aliases: [Ahmad Shah Masoud Jr, ")),
+        ("link removed", lambda: _edit(root / "content/articles/panjshir-valley-resistance-history.md", "[[", "[")),
+        ("new article", lambda: site.write("content/articles/new-one.md",
+                                           "---\ntitle: A new one\ndate: 2021-09\npeople: [Masud]\ntags: [fresh]\n---\nAbout [[Panshir]].\n")),
+        ("rename (slug change)", lambda: os.replace(root / "content/places/kabul.md", root / "content/places/kabul-city.md")),
+        ("file deleted", lambda: (root / "content/claims/thousands-joining-resistance.md").unlink()),
+        ("draft toggled", lambda: _edit(root / "content/events/fall-of-kabul.md", "---\n", "---\ndraft: true\n")),
+        ("template edited", lambda: site.write("templates/person.html",
+                                               '{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{% endblock %}')),
+        ("config edited", lambda: _edit(root / "dossier.yaml", "language: en", "language: fr")),
+    ]
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["tree", "in-place"])
+def test_each_edit_equals_a_full_build(tmp_path, in_place):
+    site = _copy_example(tmp_path / "site")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False), in_place=in_place)
+    first = builder.rebuild()
+    assert first.ok and first.full
+    for name, edit in edits(site):
+        edit()
+        result = builder.rebuild()
+        assert result.ok, (name, result.diagnostics)
+        assert site.snapshot() == _full(site, tmp_path), name
+
+
+def test_nothing_changed_renders_and_writes_nothing(tmp_path):
+    site = _copy_example(tmp_path / "site")
+    assert site.build().code == 0
+    mtimes = {p: p.stat().st_mtime_ns for p in site.out.rglob("*") if p.is_file()}
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1))
+    result = builder.rebuild()  # a new process would do exactly this: state from .dossier-cache/
+    assert result.ok and not result.full
+    assert result.parsed == 0 and result.pages == 0 and result.written == 0
+    assert {p: p.stat().st_mtime_ns for p in site.out.rglob("*") if p.is_file()} == mtimes
+
+
+def test_one_article_edit_renders_its_dependents_only(tmp_path):
+    site = _copy_example(tmp_path / "site")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False))
+    assert builder.rebuild().ok
+    _edit(site.root / ART, "## ", "## Edited: ")
+    result = builder.rebuild()
+    assert result.parsed == 1
+    rendered = set(result.rendered_urls)
+    assert "articles/surrender-rumours-denied/" in rendered  # its own page
+    assert "people/ahmad-massoud/" in rendered  # a page that lists it (backlinks, mentions)
+    assert "" in rendered  # the home page
+    assert "articles/" not in rendered  # a body edit leaves its card (title, date, summary) alone
+    assert "people/emmanuel-macron/" not in rendered  # unrelated
+    assert len(rendered) < len(result.site.routes) / 2
+    assert set(result.written_paths) <= {f"{u}index.html" for u in rendered} | {
+        "timeline.json", "events.json", "events.csv", "places.geojson", "feed.xml", "feed.json", "sitemap.xml"}
+
+
+def test_title_edit_renders_pages_showing_its_card(tmp_path):
+    site = _copy_example(tmp_path / "site")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False))
+    assert builder.rebuild().ok
+    _edit(site.root / ART, "title: ", "title: Renamed - ")
+    rendered = set(builder.rebuild().rendered_urls)
+    assert {"articles/", "articles/surrender-rumours-denied/", "people/ahmad-massoud/", "timeline/"} <= rendered
+    assert "tags/rumours/" in rendered
+
+
+def test_random_edit_scripts_equal_full_builds(tmp_path):
+    rng = random.Random(7)
+    for round_ in range(3):
+        site = _copy_example(tmp_path / f"site{round_}")
+        builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False))
+        assert builder.rebuild().ok
+        script = edits(site)[:-2]  # content edits, in random order and subsets
+        rng.shuffle(script)
+        for name, edit in script[: rng.randint(2, len(script))]:
+            edit()
+            assert builder.rebuild().ok, name
+            assert site.snapshot() == _full(site, tmp_path), (round_, name)
+
+
+def test_cache_can_be_deleted_without_changing_output(tmp_path):
+    site = _copy_example(tmp_path / "site")
+    assert site.build().code == 0
+    before = site.snapshot()
+    shutil.rmtree(site.root / ".dossier-cache")
+    assert site.build().code == 0
+    assert site.snapshot() == before
+    (site.root / ".dossier-cache/state.pickle").write_bytes(b"garbage")
+    assert site.build().code == 0
+    assert site.snapshot() == before
