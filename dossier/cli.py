@@ -55,7 +55,7 @@ def cmd_build(args) -> int:
         return EXIT_USAGE
     output = Path(args.output) if args.output else source / "build"
     result = build(BuildOptions(source=source, output=output, drafts=args.drafts, base_url=args.base_url,
-                                strict=args.strict, jobs=args.jobs))
+                                strict=args.strict, jobs=args.jobs, cache=not args.no_cache))
     print_diagnostics(result.diagnostics)
     console = _console()
     if result.wrote_output:
@@ -71,18 +71,116 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .build import BuildOptions, build
+    """Everything ``build`` validates plus the editorial checks (dossier/check.py), as a report on stdout.
 
+    Text: one ``file:line: [code] message`` line per finding, then a summary table;
+    ``--format json``: the same findings and summary as one JSON document.
+    """
+    from .build import BuildOptions, build
+    from .check import run_checks, summarize
+
+    if not Path(args.source).is_dir():
+        print(f"dossier: error: source folder {args.source} does not exist", file=sys.stderr)
+        return EXIT_USAGE
     result = build(BuildOptions(source=Path(args.source), output=None, drafts=args.drafts, strict=args.strict, jobs=args.jobs))
+    if result.site is not None:
+        result.diagnostics.extend(run_checks(result.site))
+    diags = sorted(result.diagnostics, key=dg.sort_key)
+    pages = len(result.site.documents) if result.site else 0
     if args.format == "json":
-        print(json.dumps({"diagnostics": [d.to_dict() for d in sorted(result.diagnostics, key=dg.sort_key)],
-                          "errors": sum(d.is_error for d in result.diagnostics),
-                          "warnings": sum(not d.is_error for d in result.diagnostics)}, indent=2, ensure_ascii=False))
+        print(json.dumps({"diagnostics": [d.to_dict() for d in diags],
+                          "errors": sum(d.is_error for d in diags),
+                          "warnings": sum(not d.is_error for d in diags),
+                          "pages": pages,
+                          "summary": summarize(diags)}, indent=2, ensure_ascii=False))
     else:
-        print_diagnostics(result.diagnostics)
-        pages = len(result.site.documents) if result.site else 0
-        _console().print(f"checked {pages} pages: {_summary(result.diagnostics)}", markup=False)
+        _print_check_report(diags, pages)
     return EXIT_CONTENT if result.failed(args.strict) else EXIT_OK
+
+
+def format_finding(d: dg.Diagnostic) -> str:
+    """``file:line: [code] message (hint)``: the ``dossier check`` line format."""
+    loc = d.location()
+    text = f"{loc + ': ' if loc else ''}[{d.code}] {d.message}"
+    return text + (f" ({d.hint})" if d.hint else "")
+
+
+def _print_check_report(diags: list[dg.Diagnostic], pages: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .check import summarize
+
+    console = Console(highlight=False, soft_wrap=True)  # stdout: the report is the command's output
+    for d in diags:
+        console.print(format_finding(d), style="red" if d.is_error else "yellow", markup=False)
+        if d.source_line is not None and d.source_line.strip():
+            console.print("    " + d.source_line.rstrip()[:200], style="dim", markup=False)
+    if diags:
+        table = Table(title="Summary", title_justify="left", show_edge=False, pad_edge=False)
+        table.add_column("code")
+        table.add_column("severity")
+        table.add_column("count", justify="right")
+        table.add_column("check")
+        for row in summarize(diags):
+            style = "red" if row["severity"] == dg.ERROR else "yellow"
+            table.add_row(row["code"], row["severity"], str(row["count"]), row["description"], style=style)
+        console.print()
+        console.print(table)
+    console.print(f"checked {pages} pages: {_summary(diags)}", markup=False)
+
+
+def cmd_import(args) -> int:
+    from .build import BuildOptions, load
+    from .importer import ImportProblem, import_file
+
+    root = Path(args.source)
+    if not root.is_dir():
+        print(f"dossier: error: source folder {root} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    _config, site, diags, _timings = load(BuildOptions(source=root, output=None, drafts=True, jobs=1))
+    if site is None:
+        print_diagnostics(diags)
+        return EXIT_CONTENT
+    failed = 0
+    for name in args.files:
+        try:
+            report = import_file(Path(name), site, root, dry_run=args.dry_run)
+        except ImportProblem as exc:
+            print(f"dossier: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        _print_import_report(report, args.dry_run, root)
+    return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _print_import_report(report, dry_run: bool, root: Path) -> None:
+    where = report.path.relative_to(root) if report.path and report.path.is_relative_to(root) else report.path
+    if dry_run:
+        print(f"{report.source_file}: would write content/articles/{report.slug}.md (draft; --dry-run: nothing written)")
+        print(report.text)
+    else:
+        print(f"{report.source_file}: wrote {where} (draft: true)")
+    print(f"  title: {report.title}")
+    print(f"  read as {report.fmt}: {report.paragraphs} paragraph{'s' * (report.paragraphs != 1)} kept")
+    for key in ("author", "date", "url", "sitename", "language"):
+        if report.metadata.get(key):
+            print(f"  found {key}: {report.metadata[key]}")
+    if report.entities:
+        print("  recognised:")
+        for e in report.entities:
+            spellings = ", ".join(f'"{s}"' for s in e.spellings)
+            print(f"    {e.kind:<12} {e.title}  (as {spellings}; {e.count}x)")
+    else:
+        print("  recognised: no person, place or organisation of this dossier")
+    if report.missing:
+        print("  not found: " + ", ".join(report.missing) + (" (date set to today: correct it)" if "date" in report.missing else ""))
+    if report.unknown_names:
+        print("  names with no page in the dossier (add pages or aliases?): " + "; ".join(report.unknown_names))
+    if report.dropped:
+        print("  dropped: " + "; ".join(f'"{d}"' for d in report.dropped))
+    for note in report.notes:
+        print(f"  note: {note}")
 
 
 def cmd_init(args) -> int:
@@ -111,6 +209,47 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    from .build import BuildOptions
+    from .serve import PortInUse, ServeError, serve
+
+    source = Path(args.source)
+    if not source.is_dir():
+        print(f"dossier: error: source folder {source} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    if args.port is not None and not 0 <= args.port <= 65535:
+        print(f"dossier: error: --port must be between 0 and 65535, not {args.port}", file=sys.stderr)
+        return EXIT_USAGE
+    console = _console()
+    styles = {"warning": "yellow", "error": "red", "detail": "dim"}
+
+    def report(level: str, text: str) -> None:  # the dev server's messages, from any of its threads
+        if level == "info":
+            print(text, flush=True)
+            return
+        head, _, rest = text.partition("\n")
+        console.print(head, style=styles.get(level), markup=False)
+        if rest:
+            console.print(rest, style="dim", markup=False)
+
+    options = BuildOptions(source=source, output=Path(args.output) if args.output else None, drafts=args.drafts,
+                           jobs=args.jobs)
+    try:
+        return serve(options, host=args.host, port=args.port, navigate=args.navigate, open_browser=args.open,
+                     report=report)
+    except PortInUse as exc:
+        print(f"dossier: error: port {exc.port} on {exc.host} is already in use (another `dossier serve`?); "
+              "stop that server or choose another port with --port", file=sys.stderr)
+        return EXIT_USAGE
+    except ServeError as exc:
+        print(f"dossier: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        port = args.port if args.port is not None else 8000
+        print(f"dossier: error: cannot listen on {args.host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def make_parser() -> argparse.ArgumentParser:
     from .scaffold import NEW_KINDS
 
@@ -136,6 +275,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url", help="override base_url, e.g. https://example.org/panjshir/")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    p.add_argument("--no-cache", action="store_true", help="ignore and do not write .dossier-cache/")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("check", help="validate everything without writing output")
@@ -145,6 +285,25 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--jobs", type=int, default=0)
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("serve", help="preview the site with live reload")
+    p.add_argument("--source", default=".", help="dossier folder (default: .)")
+    p.add_argument("--output", help="output folder (default: SOURCE/build)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=None,
+                   help="port (default: 8000, or the next free one; a port given explicitly that is taken is an error)")
+    p.add_argument("--drafts", action="store_true", help="include drafts")
+    p.add_argument("--open", action="store_true", help="open the site in the web browser")
+    p.add_argument("--navigate", action=argparse.BooleanOptionalAction, default=True,
+                   help="after a content file is saved, open browser tabs go to its page (default: on)")
+    p.add_argument("--jobs", type=int, default=0, help="worker processes for full builds (default: all cores)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("import", help="turn scraped articles (plain text or saved HTML) into draft articles")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--source", default=".", help="dossier folder (default: .)")
+    p.add_argument("--dry-run", action="store_true", help="show the draft and what was found; write nothing")
+    p.set_defaults(func=cmd_import)
     return parser
 
 

@@ -26,8 +26,11 @@ def output(func: Callable) -> Callable:
 
 class RenderError(Exception):
     def __init__(self, diagnostic: dg.Diagnostic):
-        super().__init__(diagnostic.message)
+        super().__init__(diagnostic)  # picklable: crosses process boundaries in parallel renders
         self.diagnostic = diagnostic
+
+    def __str__(self) -> str:
+        return self.diagnostic.message
 
 
 def install_filters(theme: Theme, site: Site) -> None:
@@ -67,3 +70,6 @@ def render_outputs(site: Site, views: Views) -> Iterator[Output]:
 
 
 __all__ = ["render", "render_outputs", "output", "OUTPUTS", "RenderError", "Theme", "ThemeError", "Views"]
+
+from . import exports  # noqa: E402,F401  (timeline.json, events.json, events.csv, places.geojson)
+from . import sources  # noqa: E402,F401  (the /sources/ page view)

@@ -1,0 +1,18 @@
+"""--jobs N gives byte-identical output to --jobs 1 (parse and render both run in worker processes)."""
+import sys
+
+from conftest import REPO, SiteDir
+
+sys.path.insert(0, str(REPO / "bench"))
+from generate import generate  # noqa: E402
+
+
+def test_parallel_build_equals_serial(tmp_path):
+    generate(tmp_path / "d", 250, seed=3)  # 555 documents: above both parallel thresholds
+    site = SiteDir(tmp_path / "d")
+    serial = site.run("build", "--source", str(site.root), "--output", str(tmp_path / "serial"), "--jobs", "1", "--no-cache")
+    parallel = site.run("build", "--source", str(site.root), "--output", str(tmp_path / "parallel"), "--jobs", "2", "--no-cache")
+    assert serial.code == 0 and parallel.code == 0, serial.err + parallel.err
+    a, b = site.snapshot(tmp_path / "serial"), site.snapshot(tmp_path / "parallel")
+    assert len(a) > 500
+    assert a == b
