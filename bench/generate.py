@@ -34,6 +34,8 @@ def paragraph(rng: random.Random, links: list[str], n_words: int) -> str:
     for _ in range(max(1, n_words // 60)):
         pos = rng.randrange(len(words))
         words[pos] = f"[[{rng.choice(links)}]]"
+    if rng.random() < 0.3:  # a name written without a link: an "unlinked mention"
+        words[rng.randrange(len(words))] = rng.choice(links)
     text = " ".join(words)
     return text[0].upper() + text[1:] + "."
 

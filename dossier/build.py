@@ -54,7 +54,7 @@ class BuildResult:
         return not dg.has_errors(self.diagnostics)
 
     def failed(self, strict: bool = False) -> bool:
-        return not self.ok or (strict and bool(self.diagnostics))
+        return not self.ok or (strict and any(d.severity == dg.WARNING for d in self.diagnostics))
 
     def url_for_source(self, path: str) -> str | None:
         """Site URL (with prefix) of the page built from a project-relative content path."""

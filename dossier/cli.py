@@ -61,6 +61,11 @@ def cmd_build(args) -> int:
     if result.wrote_output:
         console.print(f"built {result.pages} pages ({result.written} files) into {output} in {result.seconds:.2f} s"
                       + (f"; {_summary(result.diagnostics)}" if result.diagnostics else ""), markup=False)
+        from .render.feeds import base_url_note
+
+        note = base_url_note(result.site)  # said once per build; not a warning, so --strict still passes
+        if note:
+            console.print(note, style="dim", markup=False)
         return EXIT_CONTENT if (args.strict and result.diagnostics) else EXIT_OK
     if any(d.code == "D502" for d in result.diagnostics):
         return EXIT_USAGE
@@ -85,12 +90,16 @@ def cmd_check(args) -> int:
     result = build(BuildOptions(source=Path(args.source), output=None, drafts=args.drafts, strict=args.strict, jobs=args.jobs))
     if result.site is not None:
         result.diagnostics.extend(run_checks(result.site))
+        from .resolve.mentions import unlinked_mentions
+
+        result.diagnostics.extend(unlinked_mentions(result.site, Path(args.source)))
     diags = sorted(result.diagnostics, key=dg.sort_key)
     pages = len(result.site.documents) if result.site else 0
     if args.format == "json":
         print(json.dumps({"diagnostics": [d.to_dict() for d in diags],
                           "errors": sum(d.is_error for d in diags),
-                          "warnings": sum(not d.is_error for d in diags),
+                          "warnings": sum(d.severity == dg.WARNING for d in diags),
+                          "notes": sum(d.severity == dg.NOTE for d in diags),
                           "pages": pages,
                           "summary": summarize(diags)}, indent=2, ensure_ascii=False))
     else:
@@ -181,6 +190,41 @@ def _print_import_report(report, dry_run: bool, root: Path) -> None:
         print("  dropped: " + "; ".join(f'"{d}"' for d in report.dropped))
     for note in report.notes:
         print(f"  note: {note}")
+
+
+def cmd_publish(args) -> int:
+    from .publish import PublishError, check_ready, default_remote, publish_folder, publish_git
+
+    source = Path(args.source)
+    if not source.is_dir():
+        print(f"dossier: error: source folder {source} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    if args.remote and args.folder:
+        print("dossier: error: choose one target: --remote URL (a git branch) or --folder DIR", file=sys.stderr)
+        return EXIT_USAGE
+    remote = args.remote or (None if args.folder else default_remote(source))
+    if not remote and not args.folder:
+        print("dossier: error: say where to publish: --remote URL (pushes a git branch, gh-pages by default) "
+              "or --folder DIR (copies the site there)", file=sys.stderr)
+        return EXIT_USAGE
+    output = Path(args.output) if args.output else source / "build"
+    problems = check_ready(source, output, force=args.force)
+    if problems:
+        for problem in problems:
+            print(f"dossier: refused: {problem}", file=sys.stderr)
+        return EXIT_CONTENT
+    try:
+        if args.folder:
+            changes = publish_folder(source, output, Path(args.folder), cname=args.cname)
+        else:
+            changes = publish_git(output, remote, branch=args.branch, cname=args.cname, message=args.message)
+    except PublishError as exc:
+        print(f"dossier: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE if exc.usage else EXIT_CONTENT
+    for line in changes.lines():
+        print(line)
+    print(changes.summary())
+    return EXIT_OK
 
 
 def cmd_init(args) -> int:
@@ -304,6 +348,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", default=".", help="dossier folder (default: .)")
     p.add_argument("--dry-run", action="store_true", help="show the draft and what was found; write nothing")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("publish", help="deploy the built site: push a git branch (gh-pages) or copy to a folder")
+    p.add_argument("--source", default=".", help="dossier folder (default: .)")
+    p.add_argument("--output", help="the built site (default: SOURCE/build)")
+    p.add_argument("--remote", help="git remote URL or path to push to (default: the dossier repository's origin)")
+    p.add_argument("--branch", default="gh-pages", help="branch to commit the site to (default: gh-pages)")
+    p.add_argument("--folder", help="publish by copying into this folder instead of pushing")
+    p.add_argument("--cname", help="custom domain: writes a CNAME file (GitHub Pages)")
+    p.add_argument("--message", help="commit message")
+    p.add_argument("--force", action="store_true", help="publish even if the build is stale or the dossier has errors")
+    p.set_defaults(func=cmd_publish)
     return parser
 
 

@@ -14,6 +14,7 @@ from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
+NOTE = "note"  # editorial hints (unlinked mentions): shown by `check`, never fail --strict
 
 CODES = {
     "D100": "file could not be read",
@@ -31,6 +32,7 @@ CODES = {
     "D203": "name claimed by two entities",
     "D204": "heading not found on target page",
     "D205": "slug problem",
+    "D206": "unlinked mention of a known entity",
     "D301": "date is not valid",
     "D302": "date range ends before it starts",
     "D401": "template error",
@@ -38,6 +40,12 @@ CODES = {
     "D501": "two sources write the same URL",
     "D502": "output folder refused",
     "D503": "output could not be written",
+    "E601": "event or claim with no source",
+    "E602": "external source with no archived copy",
+    "E603": "translated article does not name its translator",
+    "E604": "translated article has no URL of the original",
+    "E605": "claim still unverified long after its date",
+    "E606": "entity mentioned nowhere (orphan)",
 }
 
 
@@ -90,7 +98,7 @@ def format_diagnostic(d: Diagnostic) -> str:
     """``path:line: CODE message (hint)`` followed by the source line, indented."""
     loc = d.location()
     head = f"{loc}: " if loc else ""
-    kind = "" if d.is_error else "warning: "
+    kind = "" if d.is_error else f"{d.severity}: "
     text = f"{head}{kind}{d.code} {d.message}"
     if d.hint:
         text += f" ({d.hint})"
