@@ -21,16 +21,28 @@ CACHE_DIR = ".dossier-cache"
 STATE_FILE = "state.pickle"
 
 
+_ENGINE: str | None = None
+
+
 def engine_version() -> str:
-    import jinja2
-    import markdown
-    import nh3
-    import yaml
+    """Library versions plus a digest of the engine's own code: any change to the code
+    that produces cached values invalidates the cache (no version number to forget)."""
+    global _ENGINE
+    if _ENGINE is None:
+        import jinja2
+        import markdown
+        import nh3
+        import yaml
 
-    from .parse import PARSER_VERSION
+        from .parse import PARSER_VERSION
 
-    return "/".join([__version__, PARSER_VERSION, markdown.__version__, getattr(nh3, "__version__", "?"),
-                     jinja2.__version__, yaml.__version__])
+        h = hashlib.blake2b(digest_size=8)
+        package = Path(__file__).resolve().parent
+        for path in sorted(package.rglob("*.py")):
+            h.update(path.read_bytes())
+        _ENGINE = "/".join([__version__, PARSER_VERSION, markdown.__version__, getattr(nh3, "__version__", "?"),
+                            jinja2.__version__, yaml.__version__, h.hexdigest()])
+    return _ENGINE
 
 
 @dataclass

@@ -75,11 +75,19 @@ def safe_url(url: str) -> bool:
 def _scan_source(body: str, first_line: int):
     """Positions of wiki links and .md links in the source, outside code.
 
-    Returns {raw text: [(line, col, context), ...]} in document order.
+    Returns {raw text: [(line, col, context), ...]} in document order; the
+    context is the sentence around the link, taken from its whole paragraph.
     """
     found: dict[str, list[tuple[int, int, str]]] = {}
+    lines = body.split("\n")
+    para_start = [0] * len(lines)  # index of the first line of each line's paragraph
+    start = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            start = i + 1
+        para_start[i] = start
     fence = None
-    for offset, line in enumerate(body.split("\n")):
+    for offset, line in enumerate(lines):
         m = _FENCE.match(line)
         if fence:
             if m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence):
@@ -88,15 +96,21 @@ def _scan_source(body: str, first_line: int):
         if m:
             fence = m.group(2)
             continue
-        if line.startswith(("    ", "\t")) and not line.lstrip().startswith(("-", "*", "+")) and not line.strip()[:1].isdigit():
-            pass  # indented code is rare in articles; links there simply will not fire
         if "[[" not in line and ".md" not in line:
             continue
         masked = _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
-        for w in WIKI_RE.finditer(masked):
-            found.setdefault(w.group(0), []).append((first_line + offset, w.start() + 1, _context(line, w.start())))
-        for p in re.finditer(r"\]\(\s*<?([^)\s>]+\.md(?:#[^)\s>]*)?)", masked):
-            found.setdefault(p.group(1), []).append((first_line + offset, p.start() + 2, _context(line, p.start())))
+        hits = [(w.group(0), w.start()) for w in WIKI_RE.finditer(masked)]
+        hits += [(p.group(1), p.start()) for p in re.finditer(r"\]\(\s*<?([^)\s>]+\.md(?:#[^)\s>]*)?)", masked)]
+        if not hits:
+            continue
+        a = para_start[offset]
+        b = offset
+        while b + 1 < len(lines) and lines[b + 1].strip():
+            b += 1
+        paragraph = " ".join(lines[a:b + 1])
+        shift = sum(len(lines[k]) + 1 for k in range(a, offset))
+        for raw, col in sorted(hits, key=lambda h: h[1]):
+            found.setdefault(raw, []).append((first_line + offset, col + 1, _context(paragraph, shift + col)))
     return found
 
 
