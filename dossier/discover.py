@@ -61,7 +61,7 @@ def scan(root: Path, known: dict[str, tuple[int, int]] | None = None, settled_be
     for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
         for name in sorted(filenames):
-            if is_ignored(name) or not name.endswith(".md"):
+            if is_ignored(name) or not name.endswith((".md", ".markdown")):
                 continue
             full = Path(dirpath) / name
             rel_path = full.relative_to(root)

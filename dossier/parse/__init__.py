@@ -59,7 +59,7 @@ def parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
     diags.extend(field_diags)
     if any(d.is_error for d in diags):
         return Failed(source.path, source.digest, tuple(diags))
-    stem = posixpath.basename(source.path)[:-3]
+    stem = posixpath.splitext(posixpath.basename(source.path))[0]
     slug = slugify(fields.get("slug") or stem, fallback_seed=source.path)
     try:
         result = _renderer(options).render(split.body, source.path, split.body_line, len(links))
