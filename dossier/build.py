@@ -105,8 +105,9 @@ class Builder:
     other files are re-read when their size or mtime changed.
     """
 
-    def __init__(self, options: BuildOptions, in_place: bool = False, persist: bool | None = None):
+    def __init__(self, options: BuildOptions, in_place: bool = False, persist: bool | None = None, hooks: bool = True):
         self.options = options
+        self.hooks = hooks  # run POST_WRITE hooks (the search index) after writing
         self.root = Path(options.source).resolve()
         self.in_place = in_place
         self.persist = options.cache if persist is None else persist
@@ -141,7 +142,7 @@ class Builder:
         t = time.perf_counter()
         fresh = [s for s in found.files if not (s.path in reusable and reusable[s.path].digest == s.digest)]
         jobs = self.options.jobs or os.cpu_count() or 1
-        parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html), jobs=jobs)}
+        parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds), jobs=jobs)}
         result.parsed = len(parsed_now)
         parsed: dict[str, Document | Failed] = {}
         for src in found.files:
@@ -249,15 +250,19 @@ class Builder:
                 changed[path] = src
         result.written_paths = sorted(changed)
         result.removed_paths = removed
+        hook_outputs = getattr(previous, "hook_outputs", set()) if previous and not full else set()
         if self.in_place and not full:
             _write_in_place(output, changed, removed)
+            if self.hooks and POST_WRITE and (changed or removed):
+                for rel in hook_outputs:  # the hooks make their files afresh
+                    _write_in_place(output, {}, [rel])
+                result.diagnostics.extend(_run_hooks(output, site))
+                hook_outputs = set(_walk(output)) - set(digests) - {MARKER}
         elif full or changed or removed:
-            self._write_tree(output, changed, digests, site, config, full)
+            diags, hook_outputs = self._write_tree(output, changed, digests, site, config)
+            result.diagnostics.extend(diags)
         result.written = len(changed)
         result.wrote_output = True
-        hook_outputs = getattr(self, "hook_outputs", None)
-        if hook_outputs is None:
-            hook_outputs = previous.hook_outputs if previous and hasattr(previous, "hook_outputs") else set()
         if result.ok:
             self.state = State(
                 version=engine_version(), parse_key=self._parse_key, parsed=self._parsed, stats=self._stats,
@@ -269,7 +274,10 @@ class Builder:
             if self.persist:
                 save_state(self.root, self.state)
 
-    def _write_tree(self, output: Path, changed: dict, digests: dict, site: Site, config: Config, full: bool) -> None:
+    def _write_tree(self, output: Path, changed: dict, digests: dict, site: Site, config: Config):
+        """A new tree beside the output (unchanged files hard-linked), hooks run over it, then swapped in."""
+        diags: list[dg.Diagnostic] = []
+        hook_outputs: set[str] = set()
         with AtomicTree(output, keep=config.keep) as tree:
             for path in sorted(digests):
                 data = changed.get(path)
@@ -279,12 +287,18 @@ class Builder:
                     tree.copy(path, data)
                 else:
                     tree.put(path, data)
-            for hook in POST_WRITE:
-                self.last_hook_diagnostics = hook(tree.tmp, site)
-            if POST_WRITE:  # files the hooks made are part of the output too
-                extra = set(_walk(tree.tmp)) - set(digests) - {MARKER}
-                self.hook_outputs = extra
+            if self.hooks and POST_WRITE:
+                diags = _run_hooks(tree.tmp, site)
+                hook_outputs = set(_walk(tree.tmp)) - set(digests) - {MARKER}  # files the hooks made
             tree.commit()
+        return diags, hook_outputs
+
+
+def _run_hooks(folder: Path, site: Site) -> list[dg.Diagnostic]:
+    out: list[dg.Diagnostic] = []
+    for hook in POST_WRITE:
+        out.extend(hook(folder, site) or ())
+    return out
 
 
 _RENDER_CONTEXT: tuple | None = None  # (site, theme, views), inherited by forked workers

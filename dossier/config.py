@@ -25,6 +25,9 @@ KNOWN_KEYS = {
     "timeline": dict,
     "home": dict,
     "keep": list,
+    "feeds": dict,  # {count: 20, content: full|summary} (render/feeds.py)
+    "checks": dict,  # editorial checks (dossier/check.py): unverified_days, ignore
+    "embeds": list,  # hosts whose https <iframe> embeds survive the sanitiser
 }
 
 
@@ -43,6 +46,9 @@ class Config:
     timeline: dict = field(default_factory=dict)
     home: dict = field(default_factory=dict)
     keep: tuple = ()
+    feeds: dict = field(default_factory=dict)
+    checks: dict = field(default_factory=dict)
+    embeds: tuple = ()
     drafts: bool = False
 
     @property
@@ -66,7 +72,7 @@ class Config:
     def parse_digest(self) -> str:
         """Digest of every setting that changes how a single file parses."""
         return hashlib.blake2b(
-            json.dumps([self.unsafe_html, self.language], sort_keys=True).encode(), digest_size=8
+            json.dumps([self.unsafe_html, self.language, list(self.embeds)], sort_keys=True).encode(), digest_size=8
         ).hexdigest()
 
     def digest(self) -> str:
@@ -125,8 +131,27 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
         values["base_url"] = url
     if "keep" in values:
         values["keep"] = tuple(str(k) for k in values["keep"])
+    if "embeds" in values:
+        values["embeds"] = tuple(str(h).strip().lower() for h in values["embeds"] if str(h).strip())
+    if "feeds" in values:
+        diags.extend(_check_feeds(values["feeds"], rel))
     values.setdefault("title", root.name)
     return Config(root=str(root), drafts=drafts, **values), diags
+
+
+def _check_feeds(feeds: dict, rel: str) -> list[dg.Diagnostic]:
+    """``feeds: {count: 20, content: full|summary}``; bad values warn and fall back to the defaults."""
+    out = []
+    for key, value in list(feeds.items()):
+        if key == "count" and not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+            out.append(dg.warning("D108", f"config: feeds.count must be a whole number above 0, not {value!r}; using 20", rel))
+            feeds.pop(key)
+        elif key == "content" and value not in ("full", "summary"):
+            out.append(dg.warning("D108", f"config: feeds.content must be full or summary, not {value!r}; using full", rel))
+            feeds.pop(key)
+        elif key not in ("count", "content"):
+            out.append(dg.warning("D105", f'config: unknown key "feeds.{key}" is ignored', rel, hint="known: count, content"))
+    return out
 
 
 def with_drafts(config: Config, drafts: bool) -> Config:

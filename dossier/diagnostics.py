@@ -27,6 +27,7 @@ CODES = {
     "D107": "front matter not closed",
     "D108": "config problem",
     "D110": "Markdown could not be rendered",
+    "D111": "control characters removed",
     "D201": "link target not found",
     "D202": "link target ambiguous",
     "D203": "name claimed by two entities",

@@ -194,7 +194,7 @@ An example event, dated approximately.
 title: Example Front claims control of the valley
 status: unverified
 claimant: Example Front
-date: 2021-08-21
+date: {today}   # an unverified claim is flagged by dossier check (E605) 30 days after its date
 sources: ["[[First report from the valley]]"]
 ---
 
@@ -218,6 +218,6 @@ def init(target: Path) -> list[Path]:
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as fh:
-            fh.write(text.replace("{title}", _q(target.resolve().name)))
+            fh.write(text.replace("{title}", _q(target.resolve().name)).replace("{today}", _dt.date.today().isoformat()))
         created.append(path)
     return created

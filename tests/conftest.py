@@ -159,3 +159,34 @@ def example_server(example_build):
     server = StaticServer(example_build.out)
     yield server
     server.close()
+
+
+# ------------------------------------------------------------------ golden files
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the files under tests/golden/ from the current output instead of comparing")
+
+
+@pytest.fixture
+def golden(request):
+    """golden(name, data: bytes): compare with tests/golden/<name>, or rewrite it with --update-golden."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, data: bytes) -> None:
+        path = REPO / "tests" / "golden" / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            return
+        assert path.is_file(), f"{path} is missing: run pytest --update-golden and review the new file"
+        expected = path.read_bytes()
+        if data != expected:
+            import difflib
+
+            diff = "\n".join(difflib.unified_diff(
+                expected.decode("utf-8", "replace").splitlines(), data.decode("utf-8", "replace").splitlines(),
+                f"golden/{name}", "built", lineterm="", n=2))
+            raise AssertionError(f"{name} differs from tests/golden/{name} "
+                                 f"(if the change is intended, run pytest --update-golden and review):\n{diff[:6000]}")
+
+    return check

@@ -40,9 +40,10 @@ def test_one_bad_file_does_not_hide_the_others(make_site):
     })
     run = site.run("check", "--source", str(site.root))
     assert run.code == 1
-    assert "content/articles/a.md:3: D301" in run.err
-    assert "content/articles/b.md:1: D103" in run.err
-    assert "checked 1 pages" in run.err  # c.md still parsed
+    # dossier check reports on stdout as file:line: [code] message (see tests/test_check.py)
+    assert "content/articles/a.md:3: [D301]" in run.out
+    assert "content/articles/b.md:1: [D103]" in run.out
+    assert "checked 1 pages" in run.out  # c.md still parsed
 
 
 def test_python_tag_is_never_executed(make_site, tmp_path):

@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import posixpath
+import re
+import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .. import diagnostics as dg
@@ -18,7 +22,18 @@ PARSER_VERSION = "1"
 @dataclass(frozen=True)
 class ParseOptions:
     unsafe_html: bool = False
+    embeds: tuple = ()
+    time_budget: float = 10.0  # seconds of Markdown rendering per file before it is reported
 
+
+# Input Python-Markdown is known to choke on (quadratic or recursive): shown as
+# plain text with a warning instead of hanging the build.
+PATHOLOGICAL = [
+    (re.compile(r"\["), 3000, 'more than 3000 "[" characters'),
+    (re.compile(r"[*_]"), 20000, 'more than 20000 "*" or "_" characters'),
+    (re.compile(r"^[ \t]*(?:[-*+>]|\d+\.)", re.M), 2000, "more than 2000 list items or quote lines"),
+]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _renderers: dict[ParseOptions, Renderer] = {}
 
@@ -26,7 +41,7 @@ _renderers: dict[ParseOptions, Renderer] = {}
 def _renderer(options: ParseOptions) -> Renderer:
     r = _renderers.get(options)
     if r is None:
-        r = _renderers[options] = Renderer(unsafe_html=options.unsafe_html)
+        r = _renderers[options] = Renderer(unsafe_html=options.unsafe_html, embeds=options.embeds)
     return r
 
 
@@ -39,6 +54,15 @@ def doc_id_for(source: SourceFile, slug: str) -> str:
 
 
 def parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
+    """Never raises: a file that cannot be read becomes a :class:`Failed` with a message."""
+    try:
+        return _parse(source, options)
+    except Exception as exc:  # a bug of ours must not hide the other files' problems behind a traceback
+        return Failed(source.path, source.digest, (dg.error(
+            "D110", f"internal error while reading this file ({type(exc).__name__}: {exc}); please report it", source.path, 1),))
+
+
+def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
     try:
         split = split_front_matter(source.text)
         loaded = load_front_matter(split)
@@ -61,11 +85,32 @@ def parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
         return Failed(source.path, source.digest, tuple(diags))
     stem = posixpath.splitext(posixpath.basename(source.path))[0]
     slug = slugify(fields.get("slug") or stem, fallback_seed=source.path)
+    body = split.body
+    if _CONTROL.search(body):
+        diags.append(dg.warning("D111", "control characters removed from the text (they are invalid in HTML and XML)",
+                                source.path, split.body_line))
+        body = _CONTROL.sub("", body)
+    for pattern, limit, what in PATHOLOGICAL:
+        if len(pattern.findall(body)) > limit:
+            diags.append(dg.warning("D110", f"Markdown not rendered: the text has {what}; it is shown as plain text",
+                                    source.path, split.body_line))
+            body = None
+            break
+    renderer = _renderer(options)
     try:
-        result = _renderer(options).render(split.body, source.path, split.body_line, len(links))
+        if body is None:
+            result = renderer.plain(split.body, len(links))
+        else:
+            with _time_budget(options.time_budget):
+                result = renderer.render(body, source.path, split.body_line, len(links))
     except RecursionError:
         return Failed(source.path, source.digest, tuple(diags) + (dg.error(
             "D110", "Markdown is nested too deeply to render", source.path, split.body_line),))
+    except _OverBudget:
+        renderer.reset_after_interrupt()
+        return Failed(source.path, source.digest, tuple(diags) + (dg.error(
+            "D110", f"Markdown took more than {options.time_budget:g} s to render; simplify the text", source.path,
+            split.body_line),))
     title = fields.get("title") or stem
     return Document(
         id=doc_id_for(source, slug),
@@ -81,6 +126,29 @@ def parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
         digest=source.digest,
         diagnostics=tuple(diags),
     )
+
+
+class _OverBudget(Exception):
+    pass
+
+
+@contextmanager
+def _time_budget(seconds: float):
+    """Interrupt a runaway render (SIGALRM; only in a main thread, as in build and its workers)."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def alarm(signum, frame):
+        raise _OverBudget()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _parse_batch(args):

@@ -23,6 +23,7 @@ COMMON = {
     "title": "str", "slug": "slug", "summary": "str", "draft": "bool", "updated": "date",
     "lang": "str", "previous_slugs": "str_list", "sensitive": "bool", "aliases": "str_list",
     "tags": "str_list", "date": "date", "template": "str",
+    "ignore_checks": "str_list",  # editorial check codes acknowledged for this file, e.g. [E605]
 }
 SCHEMAS: dict[str, dict[str, str]] = {
     "article": {
@@ -187,6 +188,8 @@ def _coordinates(ctx, key, value):
 
 
 def _status(ctx, key, value):
+    if value is False:  # YAML reads an unquoted `status: false` as a boolean; the writer meant the status
+        value = "false"
     text = _str(ctx, key, value)
     if text is None:
         return None

@@ -222,8 +222,14 @@ class DossierExtension(Extension):
 class Renderer:
     """One configured Markdown instance, reused (``reset()``) for every file of a process."""
 
-    def __init__(self, unsafe_html: bool = False):
+    def __init__(self, unsafe_html: bool = False, embeds: tuple[str, ...] = ()):
         self.unsafe_html = unsafe_html
+        self.embeds = tuple(embeds)
+        tags, attributes = set(ALLOWED_TAGS), dict(ALLOWED_ATTRIBUTES)
+        if self.embeds:
+            tags.add("iframe")
+            attributes["iframe"] = {"src", "width", "height", "title", "allow", "allowfullscreen", "loading"}
+        self._tags, self._attributes = tags, attributes
         self.ext = DossierExtension()
         self.md = markdown.Markdown(
             extensions=[
@@ -233,6 +239,14 @@ class Renderer:
             extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "1-6"}},
             output_format="html",
         )
+
+    def plain(self, body: str, link_base: int) -> MarkdownResult:
+        """The text as an escaped preformatted block (for input the renderer cannot take)."""
+        return MarkdownResult(f'<pre class="unrendered">{html.escape(body)}</pre>', [], [], body[:2000])
+
+    def reset_after_interrupt(self) -> None:
+        """A render cut short leaves the Markdown instance half-way: start a fresh one."""
+        self.__init__(self.unsafe_html, self.embeds)
 
     def render(self, body: str, path: str, first_line: int, link_base: int) -> MarkdownResult:
         self.md.reset()
@@ -246,13 +260,30 @@ class Renderer:
         else:
             out = nh3.clean(
                 out,
-                tags=ALLOWED_TAGS,
-                attributes=ALLOWED_ATTRIBUTES,
+                tags=self._tags,
+                attributes=self._attributes,
                 url_schemes={"http", "https", "mailto", "tel", "dossier"},
                 link_rel=None,
                 strip_comments=True,
+                attribute_filter=self._filter if self.embeds else None,
             )
+            if self.embeds:
+                out = _EMPTY_IFRAME.sub("", out)
         return MarkdownResult(out, links, headings, html_to_text(out))
+
+
+    def _filter(self, tag: str, attr: str, value: str):
+        """Embeds only from the configured hosts, only over https."""
+        if tag == "iframe" and attr == "src":
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(value)
+            if parts.scheme != "https" or (parts.hostname or "").lower() not in self.embeds:
+                return None
+        return value
+
+
+_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
 
 
 def _flatten(tokens) -> list[Heading]:

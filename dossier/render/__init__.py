@@ -73,3 +73,5 @@ __all__ = ["render", "render_outputs", "output", "OUTPUTS", "RenderError", "Them
 
 from . import exports  # noqa: E402,F401  (timeline.json, events.json, events.csv, places.geojson)
 from . import sources  # noqa: E402,F401  (the /sources/ page view)
+from . import feeds, jsonld, redirects  # noqa: E402,F401  (feeds, sitemap, robots.txt; JSON-LD; previous_slugs redirects)
+from .. import search  # noqa: E402,F401  (the /search/ page view and the Pagefind POST_WRITE hook)

@@ -96,6 +96,7 @@ class Views:
             {"title": "Events", "url": self.url("events/")},
             {"title": "Timeline", "url": self.url("timeline/")},
             {"title": "Claims", "url": self.url("claims/")},
+            {"title": "Search", "url": self.url("search/")},
         ]
         self.site_view = {
             "title": self.config.title,
@@ -285,6 +286,9 @@ class Views:
     def base(self, route: Route, **extra) -> dict:
         ctx = {"site": self.site_view, "route_url": self.url(route.url), "lang": self.language}
         ctx.update(extra)
+        from .jsonld import head  # canonical, Open Graph, Twitter card, JSON-LD, feed links
+
+        ctx["head"] = head(self, route, extra)
         return ctx
 
     def document_view(self, route: Route) -> View:
@@ -513,7 +517,10 @@ class Views:
              "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
             for k, v in facets.items() if v
         ]
-        ctx = self.base(route, timeline=groups, facets=facet_list, event_count=len(site.events))
+        # A long timeline stays light: past `timeline: {compact_over: N}` events (default 1000) its
+        # entries leave out summaries and tag chips (on each event's page; tags are in the filters).
+        compact = len(site.events) > int(self.config.timeline.get("compact_over", 1000))
+        ctx = self.base(route, timeline=groups, facets=facet_list, event_count=len(site.events), compact=compact)
         shows = set()
         for e in site.events:
             shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))

@@ -14,6 +14,8 @@ FIXED = [
     ("tags/", "tags.html", None, "the tags index"),
     ("timeline/", "timeline.html", None, "the timeline"),
     ("404.html", "404.html", None, "the 404 page"),
+    ("sources/", "sources.html", None, "the sources index"),
+    ("search/", "search.html", None, "the search page"),
 ]
 
 
@@ -44,11 +46,16 @@ def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict)
     urls: dict[DocId, str] = {}
     diags: list[dg.Diagnostic] = []
 
-    def add(route: Route, owner: str, doc: Document | None = None) -> bool:
+    def add(route: Route, owner: str, doc: Document | None = None, redirect: tuple | None = None) -> bool:
         key = route.url.casefold()
         if key in owners:
             first = owners[key]
             where = doc.path if doc else None
+            if redirect:  # (old slug, line): a previous_slugs redirect must never replace a page
+                diags.append(dg.error("D501", f'previous_slugs: the redirect from "{redirect[0]}" would overwrite '
+                                      f'{first} at /{route.url} ({where} and {first} both want that URL)',
+                                      where, redirect[1], hint=f"remove \"{redirect[0]}\" from previous_slugs, or give {first} another slug"))
+                return False
             diags.append(dg.error("D501", f'{first} and {where or owner} both write the URL /{route.url}',
                                   where, 1 if doc else None,
                                   hint="give one of them another slug: in front matter, slug: another-name"))
@@ -68,7 +75,30 @@ def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict)
         template = doc.fields.get("template") or f"{doc.kind}.html"
         if add(Route(url, template, doc.id), doc.path, doc):
             urls[doc.id] = url
+    for doc in sorted(documents.values(), key=lambda d: d.path):  # old addresses, after every real page
+        if doc.id in urls:
+            for old, old_url in previous_urls(doc, permalinks):
+                if old_url.casefold() != urls[doc.id].casefold():
+                    add(Route(old_url, "redirect.html", None, doc.id), doc.path, doc,
+                        redirect=(old, doc.fields.get("_lines", {}).get("previous_slugs")))
     return routes, urls, diags
+
+
+def previous_urls(doc: Document, permalinks: dict) -> list[tuple[str, str]]:
+    """(what the author wrote, URL) for each ``previous_slugs`` entry: a slug, or a site path with "/"."""
+    import dataclasses
+
+    out = []
+    for old in doc.fields.get("previous_slugs", ()) or ():
+        old = str(old).strip()
+        if "/" in old:
+            parts = [slugify(p) for p in old.strip("/").split("/") if p and p not in (".", "..")]
+            url = "/".join(parts) + "/" if parts else ""
+        else:
+            url = doc_url(dataclasses.replace(doc, slug=slugify(old)), permalinks)
+        if url:
+            out.append((old, url))
+    return out
 
 
 def output_path(url: str) -> str:

@@ -42,8 +42,10 @@ def build_events(documents: dict[DocId, Document], resolved) -> tuple[list[Event
             if ev.ref is not None:
                 ref = target(doc, ev.ref)
                 if ref and ref in events:
+                    # the same happening: cite this article on it, never a second entry
                     extra_sources.setdefault(ref, []).append(doc.id)
-                elif ref:
+                    continue
+                if ref:
                     diags.append(dg.warning("D201", f'events: ref "{doc.links[ev.ref].target}" is not an event', doc.path, ev.line))
                 if not ev.title:
                     continue

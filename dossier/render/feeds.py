@@ -1,0 +1,250 @@
+"""Feeds and crawler files: ``/feed.xml`` (Atom 1.0), ``/feed.json`` (JSON Feed 1.1),
+``/tags/<tag>/feed.xml``, ``/sitemap.xml`` and ``/robots.txt``.
+
+Why no feed library and no templates: XML is written with the standard
+library's ElementTree, which escapes every text and attribute value by
+construction (a template would leave escaping to whoever edits it; the feed
+libraries on PyPI either pull in lxml or do not write JSON Feed), and JSON Feed
+with ``json.dumps``. Before anything is serialised, every string passes
+:func:`xml_text`, which drops the characters XML 1.0 forbids (NUL and the other
+C0 controls but tab/newline/return, lone surrogates, U+FFFE/U+FFFF): scraped text
+carrying a stray ``\\x02`` must not make the whole feed unreadable
+(RELIABILITY.md row 20). Summaries are cut as plain text first and escaped
+afterwards, so no entity is ever cut in half (row 21).
+
+Articles only (newest first, ``feeds.count`` of them, default 20), without
+drafts and without pages marked ``sensitive``. ``feeds.content``: ``full``
+(default: the rendered article, links made absolute) or ``summary``.
+URLs are absolute when ``base_url`` has a host; otherwise they are prefixed
+paths and ``dossier build`` prints a note (:func:`base_url_note`).
+"""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from typing import Iterator
+
+from ..model import Document, Output, Site
+from ..names import slugify
+from . import output
+from .jsonld import absolute
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+DEFAULT_COUNT = 20
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ROOT_RELATIVE = re.compile(r'(\s(?:href|src|poster)=")(/(?!/)[^"]*)"')
+GENERATOR = "dossier"
+
+
+def xml_text(value) -> str:
+    """A string XML 1.0 can carry: forbidden control characters removed."""
+    return _INVALID_XML.sub("", "" if value is None else str(value))
+
+
+def base_url_note(site: Site | None) -> str | None:
+    """One line for the build output when feeds and the sitemap cannot have absolute URLs."""
+    if site is None or site.config.origin:
+        return None
+    return ("note: feed.xml, feed.json and sitemap.xml need an absolute base_url to give readers and crawlers "
+            "full addresses; set base_url: https://your.host/path/ in dossier.yaml (or pass --base-url) before publishing")
+
+
+def feed_articles(site: Site, tag_slug: str | None = None) -> list[Document]:
+    docs = [
+        d for d in site.documents.values()
+        if d.kind == "article" and d.id in site.urls and not d.draft and not d.fields.get("sensitive")
+        and (tag_slug is None or tag_slug in {slugify(t) for t in d.fields.get("tags", ())})
+    ]
+    docs.sort(key=lambda d: (d.date.sort_key() if d.date else (0,), d.id), reverse=True)
+    count = site.config.feeds.get("count", DEFAULT_COUNT)
+    return docs[:count]
+
+
+def _updated(doc: Document):
+    return doc.fields.get("updated") or doc.date
+
+
+def _entry_id(site: Site, doc: Document) -> str:
+    """The entry's permanent id: its URL when absolute, else a UUID derived from the site and the page."""
+    if site.config.origin:
+        return absolute(site.config, site.urls[doc.id])
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"dossier:{site.config.title}:{doc.id}"))
+
+
+def _feed_id(site: Site, path: str) -> str:
+    if site.config.origin:
+        return absolute(site.config, path)
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"dossier:{site.config.title}:{path}"))
+
+
+def _content_html(site: Site, views, doc: Document) -> str:
+    html = str(views.fill_slots(doc))
+    origin = site.config.origin
+    if origin:
+        html = _ROOT_RELATIVE.sub(lambda m: f'{m.group(1)}{origin}{m.group(2)}"', html)
+    return xml_text(html)
+
+
+def _item(site: Site, views, doc: Document) -> dict:
+    card = views.card(doc.id)
+    full = site.config.feeds.get("content", "full") == "full"
+    f = doc.fields
+    return {
+        "id": _entry_id(site, doc),
+        "url": absolute(site.config, site.urls[doc.id]),
+        "title": xml_text(doc.title),
+        "summary": xml_text(card.get("summary") or ""),
+        "content": _content_html(site, views, doc) if full else None,
+        "published": doc.date,
+        "updated": _updated(doc),
+        "authors": [xml_text(a) for a in f.get("authors", ())],
+        "tags": [(slugify(t), xml_text(t)) for t in f.get("tags", ())],
+        "lang": f.get("lang"),
+        "external_url": (f["source"].get("url") if isinstance(f.get("source"), dict) else getattr(f.get("source"), "url", None)),
+    }
+
+
+def _sub(parent, tag, text=None, **attrs):
+    el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_text(v) for k, v in attrs.items() if v is not None})
+    if text is not None:
+        el.text = xml_text(text)
+    return el
+
+
+def atom(site: Site, views, docs: list[Document], path: str, title: str, alternate: str) -> bytes:
+    config = site.config
+    ET.register_namespace("", ATOM_NS)
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
+    _sub(feed, "id", _feed_id(site, path))
+    _sub(feed, "title", title)
+    if config.description:
+        _sub(feed, "subtitle", config.description)
+    items = [_item(site, views, d) for d in docs]
+    stamps = [i["updated"] for i in items if i["updated"]]
+    newest = max(stamps, key=lambda d: d.sort_key()).rfc3339() if stamps else "1970-01-01T00:00:00Z"
+    _sub(feed, "updated", newest)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=absolute(config, path))
+    _sub(feed, "link", rel="alternate", type="text/html", href=absolute(config, alternate))
+    author = _sub(feed, "author")
+    _sub(author, "name", config.author or config.title)
+    _sub(feed, "generator", GENERATOR)
+    for item in items:
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", item["id"])
+        _sub(entry, "title", item["title"], type="text")
+        _sub(entry, "link", rel="alternate", type="text/html", href=item["url"])
+        if item["published"]:
+            _sub(entry, "published", item["published"].rfc3339())
+        _sub(entry, "updated", item["updated"].rfc3339() if item["updated"] else newest)
+        for name in item["authors"]:
+            _sub(_sub(entry, "author"), "name", name)
+        for term, label in item["tags"]:
+            _sub(entry, "category", term=term, label=label)
+        if item["summary"]:
+            _sub(entry, "summary", item["summary"], type="text")
+        if item["content"] is not None:
+            _sub(entry, "content", item["content"], type="html")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def json_feed(site: Site, views, docs: list[Document]) -> bytes:
+    config = site.config
+    items = []
+    for d in docs:
+        i = _item(site, views, d)
+        entry = {
+            "id": i["id"],
+            "url": i["url"],
+            "title": i["title"],
+            "summary": i["summary"] or None,
+            "date_published": i["published"].rfc3339() if i["published"] else None,
+            "date_modified": i["updated"].rfc3339() if i["updated"] else None,
+            "authors": [{"name": n} for n in i["authors"]] or None,
+            "tags": [label for _, label in i["tags"]] or None,
+            "language": i["lang"],
+            "external_url": i["external_url"],
+        }
+        if i["content"] is not None:
+            entry["content_html"] = i["content"]
+        else:
+            entry["content_text"] = i["summary"] or i["title"]
+        items.append({k: v for k, v in entry.items() if v is not None})
+    data = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": xml_text(config.title),
+        "home_page_url": absolute(config, ""),
+        "feed_url": absolute(config, "feed.json"),
+        "description": xml_text(config.description) or None,
+        "language": config.language,
+        "authors": [{"name": xml_text(config.author or config.title)}],
+        "items": items,
+    }
+    data = {k: v for k, v in data.items() if v is not None}
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _lastmod(doc: Document) -> str | None:
+    """W3C date for a sitemap: only dates known to the day (a month is not a day)."""
+    d = _updated(doc)
+    if d is None or d.day is None:
+        return None
+    return d.rfc3339() if d.hour is not None else d.iso()
+
+
+def sitemap(site: Site) -> bytes:
+    config = site.config
+    ET.register_namespace("", SITEMAP_NS)
+    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    newest_by: dict[str, str] = {}
+    for doc in site.documents.values():
+        lm = _lastmod(doc)
+        if lm and doc.id in site.urls and not doc.draft:
+            for key in ("", doc.kind):
+                if lm[:10] > newest_by.get(key, "")[:10]:
+                    newest_by[key] = lm[:10]
+    for url in sorted(site.routes):
+        route = site.routes[url]
+        if not (url == "" or url.endswith("/")) or route.template == "redirect.html":
+            continue  # 404.html, feeds, redirects
+        doc = site.documents.get(route.doc_id) if route.doc_id else None
+        if doc is not None and doc.draft:
+            continue
+        el = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(el, f"{{{SITEMAP_NS}}}loc").text = xml_text(absolute(config, url))
+        lm = _lastmod(doc) if doc is not None else (
+            newest_by.get("") if url == "" else newest_by.get(route.extra) if route.template == "list.html" else None)
+        if lm:
+            ET.SubElement(el, f"{{{SITEMAP_NS}}}lastmod").text = lm
+    ET.indent(urlset)
+    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots(site: Site) -> bytes:
+    config = site.config
+    lines = ["User-agent: *", f"Disallow: {config.prefix}pagefind/", ""]
+    if config.origin:
+        lines.append(f"Sitemap: {absolute(config, 'sitemap.xml')}")
+    else:
+        lines.append(f"# Sitemap: needs an absolute base_url in dossier.yaml; the sitemap is at {config.prefix}sitemap.xml")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@output
+def feeds(site: Site, views) -> Iterator[Output]:
+    config = site.config
+    docs = feed_articles(site)
+    yield Output("feed.xml", atom(site, views, docs, "feed.xml", xml_text(config.title), ""))
+    yield Output("feed.json", json_feed(site, views, docs))
+    for tag_slug, (name, _ids) in sorted(site.tags.items()):
+        path = f"tags/{tag_slug}/feed.xml"
+        yield Output(path, atom(site, views, feed_articles(site, tag_slug), path,
+                                xml_text(f"#{name} · {config.title}"), f"tags/{tag_slug}/"))
+    yield Output("sitemap.xml", sitemap(site))
+    yield Output("robots.txt", robots(site))
+
+
+__all__ = ["xml_text", "atom", "json_feed", "sitemap", "robots", "feed_articles", "base_url_note"]
