@@ -31,7 +31,7 @@ from .parse import ParseOptions, parse_all
 from .render import RenderError, Theme, ThemeError, Views, render, render_outputs
 from .resolve import resolve
 from .resolve.routes import output_path
-from .write import MARKER, AtomicTree, WriteError, check_output_dir, safe_join
+from .write import MARKER, AtomicTree, WriteError, check_output_dir, recover, safe_join
 
 
 @dataclass
@@ -173,6 +173,7 @@ class Builder:
             if problem:
                 result.diagnostics.append(problem)
                 return result
+            recover(output)
         site, config = self._load(result, changed)
         result.site = site
         if site is None or result.failed(self.options.strict):

@@ -66,7 +66,7 @@ class AtomicTree:
 
     def __enter__(self) -> "AtomicTree":
         self.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale(self.parent, self.output.name)
+        _remove_stale(self.parent, self.output.name, self.output)
         self.tmp.mkdir()
         return self
 
@@ -120,12 +120,27 @@ class AtomicTree:
         return False
 
 
-def _remove_stale(parent: Path, name: str) -> None:
-    """Temp and old folders left by a killed build (their process is gone)."""
-    for prefix in (f".{name}.tmp-", f".{name}.old-"):
+def recover(output: Path) -> None:
+    """Undo what a killed build left beside ``output`` (run before every build)."""
+    output = Path(output).resolve()
+    if output.parent.is_dir():
+        _remove_stale(output.parent, output.name, output)
+
+
+def _remove_stale(parent: Path, name: str, output: Path) -> None:
+    """Temp and old folders left by a killed build (their process is gone).
+
+    A build killed between the two renames of the swap leaves the previous
+    output as ``.<name>.old-<pid>`` and no output: put it back first.
+    """
+    for prefix in (f".{name}.old-", f".{name}.tmp-"):
         for entry in parent.glob(prefix + "*"):
             pid = entry.name[len(prefix):]
-            if pid.isdigit() and not _alive(int(pid)) and entry.is_dir():
+            if not (pid.isdigit() and not _alive(int(pid)) and entry.is_dir()):
+                continue
+            if prefix.endswith(".old-") and not output.exists():
+                os.replace(entry, output)
+            else:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
