@@ -398,7 +398,7 @@ def _card_digest(doc: Document, url: str | None) -> str:
     f = doc.fields
     summary = f.get("summary") or doc.text[: SUMMARY_CHARS + 1]
     parts = (doc.kind, doc.title, url, f.get("date"), f.get("end"), summary, f.get("lang"), doc.aliases,
-             f.get("status"), f.get("type"), f.get("tags", ()), doc.slug)
+             f.get("status"), f.get("type"), f.get("tags", ()), doc.slug, f.get("sensitive"))
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 

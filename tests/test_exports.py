@@ -93,6 +93,18 @@ def test_timeline_json_group_falls_back_to_the_place(make_site):
     assert load(site, "timeline.json")["events"][0]["group"] == "Kabul"
 
 
+def test_timeline_json_keeps_a_sensitive_summary_behind_the_warning(make_site):
+    site = make_site({
+        "content/events/e.md": "---\ntitle: Strike on the market\ndate: 2021-09-01\nsensitive: true\n"
+                               "summary: Graphic details.\n---\n",
+    })
+    assert site.build().code == 0
+    text = load(site, "timeline.json")["events"][0]["text"]["text"]
+    assert "Graphic details" not in text and "Content warning" in text
+    ev = load(site, "events.json")["events"][0]
+    assert ev["sensitive"] is True and ev["summary"] == "Graphic details."  # data users decide; the flag says why
+
+
 # ------------------------------------------------------------------ events.json
 
 def test_events_json_full_schema(site):
@@ -122,6 +134,7 @@ def test_events_json_full_schema(site):
              "url": "https://example.com/fall", "archived_url": None, "date": "2021-08-16", "language": None},
         ],
         "casualties": {"killed": {"min": 10, "max": 20}, "injured": {"min": 5, "max": 5}},
+        "sensitive": False,
         "defined_in": "content/events/fall-of-kabul.md",
         "url": f"{BASE}events/fall-of-kabul/",
     }

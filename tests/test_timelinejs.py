@@ -7,9 +7,9 @@ package is a failure, not a skip.
 """
 from __future__ import annotations
 
+import html
 import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -104,18 +104,19 @@ def test_timelinejs_renders_the_example_timeline(browser, proof_server, example_
     assert title.is_visible() and title.inner_text().strip() == "Panjshir, August 2021"
     marker_text = " ".join(page.locator(".tl-timemarker .tl-headline").all_inner_texts())
     for slide in events:
-        plain = slide["text"]["headline"].replace("&#x27;", "'").replace("&amp;", "&")
+        plain = html.unescape(slide["text"]["headline"])
         assert plain in marker_text, plain
 
     # the first event (approximate year) shows our display date, not a made-up day
     first = events[0]
     page.evaluate("window.timeline.goTo(1)")
-    current = page.locator(".tl-slide", has=page.locator(".tl-headline", has_text=first["text"]["headline"]))
+    current = page.locator(".tl-slide", has=page.locator(".tl-headline", has_text=html.unescape(first["text"]["headline"])))
     current.locator(".tl-headline").first.wait_for(state="visible", timeout=10_000)
     assert page.evaluate("window.timeline.current_id") == first["unique_id"]
     if "display_date" in first:
         assert first["display_date"] in current.locator(".tl-headline-date").first.inner_text()
-    assert page.locator(".tl-timemarker.tl-timemarker-active .tl-headline").inner_text().strip() == first["text"]["headline"]
+    active = page.locator(".tl-timemarker.tl-timemarker-active .tl-headline").inner_text().strip()
+    assert active == html.unescape(first["text"]["headline"])
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(1500)  # the slide animation (1 s) before the picture

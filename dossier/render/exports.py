@@ -64,6 +64,11 @@ class _Export:
         doc = self.site.documents.get(ev.doc_id) if ev.doc_id else None
         return doc.fields if doc is not None else {}
 
+    def sensitive(self, ev: Event) -> bool:
+        """The event (or the article defining it) is behind a content warning on the site."""
+        doc = self.site.documents.get(ev.doc_id or ev.origin)
+        return bool(doc is not None and doc.fields.get("sensitive"))
+
     def coordinates(self, place_id: str | None) -> tuple[float, float] | None:
         if not place_id:
             return None
@@ -170,7 +175,9 @@ def _link(url: str | None, text: str) -> str:
 def _slide_html(x: _Export, ev: Event) -> str:
     """The slide body: summary, place and people, sources, a link back to the dossier. All text escaped."""
     parts = []
-    if ev.summary:
+    if x.sensitive(ev):  # as on the site: the summary stays behind the page's content warning
+        parts.append("<p><em>Content warning: open the event in the dossier to read about it.</em></p>")
+    elif ev.summary:
         parts.append(f"<p>{escape(ev.summary)}</p>")
     meta = []
     if ev.place:
@@ -226,6 +233,7 @@ def events_json(site: Site) -> dict:
             "tags": list(ev.tags),
             "sources": [{"type": "article", **x.entity(s)} for s in ev.sources] + x.external(ev),
             "casualties": {k: {"min": v[0], "max": v[1]} for k, v in casualties.items()} if casualties else None,
+            "sensitive": x.sensitive(ev),
             "defined_in": site.documents[ev.origin].path if ev.origin in site.documents else None,
             "url": x.event_url(ev),
         })

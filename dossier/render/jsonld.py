@@ -97,9 +97,7 @@ class _Ctx:
         node = {"@type": SCHEMA_TYPE.get(doc.kind, "Thing"), "name": doc.title}
         if doc_id in self.site.urls:
             node["url"] = self.abs(self.site.urls[doc_id])
-        if doc.kind == "place" and doc.fields.get("coordinates"):
-            node["geo"] = _geo(doc.fields["coordinates"])
-        return node
+        return node  # name and url only: what the linking page shows (incremental builds track cards)
 
     def targets(self, doc, key) -> list:
         value = doc.fields.get(key)
@@ -201,7 +199,7 @@ def document_jsonld(views, doc) -> dict:
         }
         data.pop("name")
         if get("translated_from"):
-            if get("translator"):
+            if get("translator") and not re.search(r"machine|unattributed|unknown", str(get("translator")), re.I):
                 data["translator"] = {"@type": "Person", "name": get("translator")}
             if based_on and "inLanguage" not in based_on[0]:
                 based_on[0]["inLanguage"] = get("translated_from")

@@ -519,7 +519,11 @@ class Views:
         ]
         # A long timeline stays light: past `timeline: {compact_over: N}` events (default 1000) its
         # entries leave out summaries and tag chips (on each event's page; tags are in the filters).
-        compact = len(site.events) > int(self.config.timeline.get("compact_over", 1000))
+        try:
+            compact_over = int(self.config.timeline.get("compact_over", 1000))
+        except (TypeError, ValueError):
+            compact_over = 1000
+        compact = len(site.events) > compact_over
         ctx = self.base(route, timeline=groups, facets=facet_list, event_count=len(site.events), compact=compact)
         shows = set()
         for e in site.events:

@@ -9,8 +9,9 @@
 * The output folder, its temporary siblings and any cache folder are excluded,
   so a build never triggers the next build.
 * :class:`Batcher` turns a burst of events into one batch: a batch is handed
-  out once no event arrived for ``quiet`` seconds (or ``max_wait`` after the
-  first one, so an endless stream still builds). Events that arrive while a
+  out once no event arrived for ``quiet`` seconds (0.1 s; 0.5 s once the batch
+  holds 20 paths or more, since a checkout or a busy machine pauses between
+  files), or ``max_wait`` after the first one, so an endless stream still builds. Events that arrive while a
   batch is being built collect in the next batch ("dirty while building"):
   exactly one more rebuild, never a lost change.
 * When inotify runs out of watches (``ENOSPC``) or instances (``EMFILE``), the
@@ -67,8 +68,11 @@ class Closed(Exception):
 class Batcher:
     """Collects changed paths and hands them out as debounced batches."""
 
-    def __init__(self, quiet: float = 0.08, max_wait: float = 3.0, clock: Callable[[], float] = time.monotonic):
-        self.quiet = quiet
+    def __init__(self, quiet: float = 0.1, max_wait: float = 3.0, storm: int = 20, storm_quiet: float = 0.5,
+                 clock: Callable[[], float] = time.monotonic):
+        self.quiet = quiet  # a save: wait this long after its last event
+        self.storm = storm  # this many paths in one batch is a storm (git checkout, a theme's build tool)...
+        self.storm_quiet = storm_quiet  # ...which may pause between files: wait longer before building
         self.max_wait = max_wait
         self._clock = clock
         self._cond = threading.Condition()
@@ -105,7 +109,8 @@ class Batcher:
                     self._cond.wait()
                     continue
                 now = self._clock()
-                wait = min(self._last + self.quiet, self._first + self.max_wait) - now
+                quiet = self.storm_quiet if len(self._pending) >= self.storm else self.quiet
+                wait = min(self._last + quiet, self._first + self.max_wait) - now
                 if wait > 0:
                     self._cond.wait(wait)
                     continue
