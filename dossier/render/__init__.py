@@ -40,7 +40,21 @@ def install_filters(theme: Theme, site: Site) -> None:
     env.filters["date"] = lambda d: format_date(d, lang) if isinstance(d, PartialDate) else ("" if d is None else str(d))
     env.filters["daterange"] = lambda d, end=None: format_range(d, end, lang)
     env.filters["url"] = lambda path: prefix + str(path).lstrip("/")
+    env.filters["langname"] = lambda code: language_name(code, lang)
     env.globals["url"] = env.filters["url"]
+
+
+def language_name(code, in_language: str = "en") -> str:
+    """"fr" -> "French" (in the site's language, via babel); unknown codes are shown as written."""
+    if not code:
+        return ""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(str(code).replace("-", "_")).get_display_name(Locale.parse(in_language.replace("-", "_")))
+    except (ValueError, UnknownLocaleError, TypeError):
+        return str(code)
+    return name[:1].upper() + name[1:] if name else str(code)
 
 
 def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | None = None) -> Iterator[tuple[Route, View, Output]]:
