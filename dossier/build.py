@@ -252,16 +252,21 @@ class Builder:
         result.written_paths = sorted(changed)
         result.removed_paths = removed
         hook_outputs = getattr(previous, "hook_outputs", set()) if previous and not full else set()
+        hooks_ok = getattr(previous, "hooks_ok", True) if previous and not full else True
         if self.in_place and not full:
             _write_in_place(output, changed, removed)
             if self.hooks and POST_WRITE and (changed or removed):
                 for rel in hook_outputs:  # the hooks make their files afresh
                     _write_in_place(output, {}, [rel])
-                result.diagnostics.extend(_run_hooks(output, site))
+                hook_diags = _run_hooks(output, site)
+                result.diagnostics.extend(hook_diags)
+                hooks_ok = not hook_diags
                 hook_outputs = set(_walk(output)) - set(digests) - {MARKER}
-        elif full or changed or removed:
+        elif full or changed or removed or not getattr(previous, "hooks_ok", True):
+            # (a hook that failed last time, e.g. a missing search binary, is retried)
             diags, hook_outputs = self._write_tree(output, changed, digests, site, config)
             result.diagnostics.extend(diags)
+            hooks_ok = not diags
         result.written = len(changed)
         result.wrote_output = True
         if result.ok:
@@ -270,9 +275,12 @@ class Builder:
                 graph=graph, globals_digest=globals_digest, shows=shows, lists=lists, outputs=digests,
                 output_dir=str(output), ok=True,
             )
-            self.state.recorded_at = time.time()  # type: ignore[attr-defined]
+            unchanged = not full and not changed and not removed and result.parsed == 0 and previous is not None
+            # nothing new to remember: keep the old record (its time only makes more files get re-read)
+            self.state.recorded_at = previous.recorded_at if unchanged else time.time()  # type: ignore[attr-defined]
             self.state.hook_outputs = hook_outputs  # type: ignore[attr-defined]
-            if self.persist:
+            self.state.hooks_ok = hooks_ok  # type: ignore[attr-defined]
+            if self.persist and not (unchanged and previous.stats == self._stats and self.state.hooks_ok):
                 save_state(self.root, self.state)
 
     def _write_tree(self, output: Path, changed: dict, digests: dict, site: Site, config: Config):

@@ -134,3 +134,26 @@ def test_cache_can_be_deleted_without_changing_output(tmp_path):
     (site.root / ".dossier-cache/state.pickle").write_bytes(b"garbage")
     assert site.build().code == 0
     assert site.snapshot() == before
+
+
+def test_a_failed_hook_is_retried_by_the_next_build(tmp_path, monkeypatch):
+    from dossier import build as build_module
+    from dossier import diagnostics as dg
+
+    calls = []
+
+    def flaky(folder, site):
+        calls.append(folder)
+        if len(calls) == 1:
+            return [dg.warning("D504", "search index not built: binary missing")]
+        (Path(folder) / "index-made").write_text("ok")
+        return []
+
+    monkeypatch.setattr(build_module, "POST_WRITE", [flaky])
+    site = _copy_example(tmp_path / "site")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False))
+    assert any(d.code == "D504" for d in builder.rebuild().diagnostics)
+    second = builder.rebuild()  # nothing changed, but the hook failed last time
+    assert len(calls) == 2 and second.ok and (site.out / "index-made").is_file()
+    builder.rebuild()
+    assert len(calls) == 2  # and once it worked, a no-change build leaves it alone
