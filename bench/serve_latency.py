@@ -164,8 +164,9 @@ def article_edit(root: Path, i: int):
 
 def template_edit(root: Path, i: int):
     path = root / "templates" / "article.html"
-    text = re.sub(r"\n<!-- bench edit \d+ -->\Z", "", path.read_text(encoding="utf-8"))
-    path.write_text(text + f"\n<!-- bench edit {i} -->", encoding="utf-8")
+    text = re.sub(r"<!-- bench edit \d+ -->", "", path.read_text(encoding="utf-8"))
+    assert "{% block main %}" in text
+    path.write_text(text.replace("{% block main %}", f"{{% block main %}}<!-- bench edit {i} -->", 1), encoding="utf-8")
     return lambda d: any("/articles/" in u for u in d.get("changed", ()))
 
 

@@ -31,7 +31,7 @@ from .parse import ParseOptions, parse_all
 from .render import RenderError, Theme, ThemeError, Views, render, render_outputs
 from .resolve import resolve
 from .resolve.routes import output_path
-from .write import MARKER, AtomicTree, WriteError, check_output_dir, recover, safe_join
+from .write import MARKER, AtomicTree, WriteError, check_output_dir, commit_in_place, recover, safe_join
 
 
 @dataclass
@@ -253,11 +253,11 @@ class Builder:
         result.removed_paths = removed
         hook_outputs = getattr(previous, "hook_outputs", set()) if previous and not full else set()
         hooks_ok = getattr(previous, "hooks_ok", True) if previous and not full else True
-        if self.in_place and not full:
-            _write_in_place(output, changed, removed)
+        small = len(changed) + len(removed) <= max(200, len(digests) // 10)
+        if not full and (self.in_place or small) and (changed or removed or self.in_place):
+            commit_in_place(output, changed, removed)
             if self.hooks and POST_WRITE and (changed or removed):
-                for rel in hook_outputs:  # the hooks make their files afresh
-                    _write_in_place(output, {}, [rel])
+                commit_in_place(output, {}, sorted(hook_outputs))  # the hooks make their files afresh
                 hook_diags = _run_hooks(output, site)
                 result.diagnostics.extend(hook_diags)
                 hooks_ok = not hook_diags
@@ -362,30 +362,6 @@ def _intact(output: Path, previous: State, config: Config) -> bool:
     return present == expected
 
 
-def _write_in_place(output: Path, changed: dict, removed: list[str]) -> None:
-    import shutil
-
-    for path, data in changed.items():
-        target = safe_join(output, path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        if isinstance(data, Path):
-            shutil.copyfile(data, tmp)
-        else:
-            tmp.write_bytes(data)
-        os.replace(tmp, target)
-    for path in removed:
-        target = safe_join(output, path)
-        try:
-            target.unlink()
-        except FileNotFoundError:
-            pass
-        folder = target.parent
-        while folder != output and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-
-
 def _graph(site: Site) -> dict[str, DocGraph]:
     targets: dict[str, set] = {i: set() for i in site.documents}
     for (doc_id, _i), target in site.resolved.items():
@@ -437,13 +413,15 @@ def _affected(previous: State, graph: dict[str, DocGraph], site: Site) -> set[st
             dirty.add(doc_id)
     if not dirty:
         return set()  # nothing changed: render nothing
-    linked = set()  # documents that gained or lost a linker, or whose linker changed
+    linked = set()  # documents a changed document links to (their pages quote it in backlinks)
+    membership = set()  # documents that gained or lost a linker
     for doc_id in dirty:
-        for g in (old.get(doc_id), graph.get(doc_id)):
-            if g:
-                linked |= g.targets
+        a, b = old.get(doc_id), graph.get(doc_id)
+        before, after = (a.targets if a else frozenset()), (b.targets if b else frozenset())
+        linked |= before | after
+        membership |= before ^ after if a and b else before | after
     urls = {u for u, shown in previous.shows.items() if shown & cards}
-    urls |= {u for u, listed in previous.lists.items() if listed & linked}
+    urls |= {u for u, listed in previous.lists.items() if listed & membership}
     urls |= {site.urls[d] for d in linked if d in site.urls}  # their own pages list backlinks
     urls |= {u for u in site.routes if u not in previous.shows}  # new routes
     urls |= set(ALWAYS)

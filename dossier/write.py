@@ -125,6 +125,95 @@ def recover(output: Path) -> None:
     output = Path(output).resolve()
     if output.parent.is_dir():
         _remove_stale(output.parent, output.name, output)
+        for journal in output.parent.glob(f".{output.name}.journal-*"):
+            pid = journal.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                _roll_back(output, journal)
+
+
+def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
+    """Apply a small change to an existing output, file by file, with a journal.
+
+    Every new file is first written in full beside its target; the files it
+    replaces or removes are kept as hard-linked backups, listed in a journal
+    beside the output. Only then are the renames done. If the process dies in
+    between, the next build rolls the output back to the previous build from
+    the journal, so a build is all or nothing here too (``recover``).
+    """
+    import json
+
+    output = Path(output).resolve()
+    pid = os.getpid()
+    journal = output.parent / f".{output.name}.journal-{pid}"
+    entries = []
+    try:
+        for rel, data in changed.items():
+            target = safe_join(output, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.new-{pid}")
+            if isinstance(data, Path):
+                shutil.copyfile(data, tmp)
+            else:
+                tmp.write_bytes(data)
+            entries.append([rel, tmp.name, target.exists()])
+        for rel in removed:
+            entries.append([rel, None, safe_join(output, rel).exists()])
+        for rel, _tmp, existed in entries:
+            if existed:
+                target = safe_join(output, rel)
+                os.link(target, target.with_name(f".{target.name}.bak-{pid}"))
+        journal.write_text(json.dumps(entries), encoding="utf-8")
+    except BaseException:
+        _roll_back(output, journal, entries)
+        raise
+    for rel, tmp, _existed in entries:  # the commit: renames and unlinks only
+        target = safe_join(output, rel)
+        if tmp:
+            os.replace(target.with_name(tmp), target)
+        else:
+            target.unlink(missing_ok=True)
+            _prune_empty(output, target.parent)
+    for rel, _tmp, existed in entries:
+        if existed:
+            target = safe_join(output, rel)
+            target.with_name(f".{target.name}.bak-{pid}").unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
+
+
+def _roll_back(output: Path, journal: Path, entries=None) -> None:
+    import json
+
+    pid = journal.name.rsplit("-", 1)[-1]
+    if entries is None:
+        try:
+            entries = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = []
+    for rel, tmp, existed in entries:
+        try:
+            target = safe_join(output, rel)
+        except WriteError:
+            continue
+        backup = target.with_name(f".{target.name}.bak-{pid}")
+        if existed and backup.exists():
+            if target.exists() and os.path.samefile(backup, target):
+                backup.unlink()  # never replaced (rename between two links of one file would do nothing)
+            else:
+                os.replace(backup, target)
+        elif not existed and tmp and not target.with_name(tmp).exists():
+            target.unlink(missing_ok=True)  # it was new in the dead build
+            _prune_empty(output, target.parent)
+        if tmp:
+            target.with_name(tmp).unlink(missing_ok=True)
+            if not existed:
+                _prune_empty(output, target.parent)
+    journal.unlink(missing_ok=True)
+
+
+def _prune_empty(output: Path, folder: Path) -> None:
+    while folder != output and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _remove_stale(parent: Path, name: str, output: Path) -> None:

@@ -360,3 +360,19 @@ def test_resolve_request_maps_urls_and_refuses_the_rest(tmp_path):
         assert resolve_request(bad, "/p/", out).kind in ("notfound", "bad"), bad
     assert resolve_request("p/index.html", "/p/", out).kind == "bad"
     assert resolve_request("/p/%ff/", "/p/", out).kind == "bad"
+
+
+def test_host_checks_and_script_injection():
+    from dossier.serve.server import host_header_allowed, inject_client, is_loopback_host
+
+    assert is_loopback_host("127.0.0.1") and is_loopback_host("::1") and is_loopback_host("localhost")
+    assert not is_loopback_host("0.0.0.0") and not is_loopback_host("::") and not is_loopback_host("192.0.2.7")
+    for ok in ("127.0.0.1:8000", "localhost", "LOCALHOST:1", "[::1]:8000", "site.localhost", "10.0.0.5:80", None):
+        assert host_header_allowed(ok), ok
+    for bad in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil.example"):
+        assert not host_header_allowed(bad), bad
+    tag = b'<script src="/__dossier/client.js" data-token="a&amp;&quot;b"></script>'
+    assert inject_client(b"<p>x</p></BODY></html>", {"token": 'a&"b'}) == b"<p>x</p>" + tag + b"</BODY></html>"
+    assert inject_client(b"<p>no body end</p>", {"token": 'a&"b'}) == b"<p>no body end</p>" + tag
+    # only the last </body> counts (an earlier one may sit in a code sample)
+    assert inject_client(b"<pre>&lt;/body&gt;</body></pre></body>", {}).endswith(b"</script></body>")

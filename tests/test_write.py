@@ -78,3 +78,36 @@ def test_safe_join_refuses_escape(tmp_path):
     for bad in ["../x", "/etc/passwd", "a/../../b", "a\\b"]:
         with pytest.raises(WriteError):
             safe_join(tmp_path, bad)
+
+
+def test_in_place_commit_rolls_back_after_a_crash_mid_commit(tmp_path, monkeypatch):
+    """A small incremental build commits file by file; dying half-way is undone by the next build."""
+    import hashlib
+
+    from dossier import write
+
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "a/index.html").write_text("old a")
+    (out / "b.html").write_text("old b")
+    (out / "gone.html").write_text("old gone")
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    real_replace = write.os.replace
+    calls = []
+
+    def dying_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed mid-commit")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        write.commit_in_place(out, {"a/index.html": b"new a", "b.html": b"new b", "c/new.html": b"new c"}, ["gone.html"])
+    monkeypatch.setattr(write.os, "replace", real_replace)
+    assert (out / "a/index.html").read_text() == "new a"  # half-applied, as a killed process would leave it
+    monkeypatch.setattr(write, "_alive", lambda pid: False)  # the process that wrote the journal is gone
+    write.recover(out)
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(tmp_path.glob(".out.journal-*"))

@@ -411,8 +411,18 @@ class Views:
             for other_id in self._articles_of_entity.get(entity, ()):
                 if other_id != doc.id:
                     shared[other_id] += 1
+        # Rank by shared entities; only the candidates that can still make the list
+        # (the top counts) pay for the tie-breaks by shared tags and date.
+        by_count: dict[int, list] = defaultdict(list)
+        for o, n in shared.items():
+            by_count[n].append(o)
+        pool: list = []
+        for n in sorted(by_count, reverse=True):
+            pool.extend((n, o) for o in by_count[n])
+            if len(pool) >= limit:
+                break
         ranked = heapq.nsmallest(limit, (
-            (-n, -len(tags & self._tag_set(site.documents[o])), self._listing_key(o), o) for o, n in shared.items()))
+            (-n, -len(tags & self._tag_set(site.documents[o])), self._listing_key(o), o) for n, o in pool))
         return [dict(self.card(o), score=-n) for n, _t, _k, o in ranked], set(shared)
 
     def _tag_set(self, doc: Document) -> frozenset:

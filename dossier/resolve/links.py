@@ -16,9 +16,15 @@ def resolve_links(documents: dict[DocId, Document], index: NameIndex):
     backlinks: dict[DocId, list[Backlink]] = defaultdict(list)
     diags: list[dg.Diagnostic] = []
     seen_backlinks: set[tuple[DocId, DocId, str]] = set()
+    memo: dict[str, DocId] = {}  # names that resolved cleanly (most names recur many times)
     for doc in documents.values():
         for i, link in enumerate(doc.links):
-            target = _resolve_one(doc, link, index, diags)
+            if link.form == "name" and link.target in memo:
+                target = memo[link.target]
+            else:
+                target = _resolve_one(doc, link, index, diags)
+                if target is not None and link.form == "name" and link.target:
+                    memo[link.target] = target
             resolved[(doc.id, i)] = target
             if target is None:
                 continue

@@ -92,6 +92,7 @@ class DevServer:
         self._threads: list[threading.Thread] = []
         self._stopped = threading.Event()
         self._watch_lock = threading.Lock()
+        self._replan = threading.Event()  # set from the watcher's thread; acted on in the rebuild thread
         self._digests: dict[str, str | None] = {}  # output path -> digest of the bytes browsers last saw
         self._serving = False
 
@@ -111,7 +112,7 @@ class DevServer:
         self._serving = True
         self._spawn("dossier-http", lambda: self.httpd.serve_forever(poll_interval=0.2))
         if self.watch:
-            self.watcher = Watcher(self._plan(), self.batcher, self.report, on_root_change=self._refresh_watch)
+            self.watcher = Watcher(self._plan(), self.batcher, self.report, on_root_change=self._replan.set)
             self.watcher.start()
         self._spawn("dossier-rebuild", self._loop)
         return self
@@ -159,6 +160,11 @@ class DevServer:
             except Closed:
                 return
             self.batches.append(batch)
+            if self._replan.is_set():
+                # content/, templates/, static/ or themes/ appeared or went: watch the new folders before
+                # the build reads them (whatever is written into them from now on is seen by the watch)
+                self._replan.clear()
+                self._refresh_watch()
             self._build(batch)
             self.rebuilds += 1
             self._refresh_watch()

@@ -303,7 +303,7 @@ class Watcher:
             return
         self.events_seen += 1
         if not recursive and event.is_directory and self.on_root_change is not None:
-            # content/, templates/, static/ or themes/ appeared or went: watch them now, before the
-            # rebuild reads them, so nothing written into a new folder is missed
+            # content/, templates/, static/ or themes/ appeared or went: the folders to watch change.
+            # (Only flagged here: rescheduling from the observer's own dispatch thread could deadlock.)
             self.on_root_change()
         self.batcher.add(None if full else changed)
