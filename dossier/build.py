@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import diagnostics as dg
-from .cache import DocGraph, State, digest_bytes, engine_version, load_state, save_state
+from .cache import DocGraph, DocStore, State, digest_bytes, engine_version, load_state, save_state
 from .config import Config, load_config
 from .discover import scan
 from .model import Document, Failed, Site
@@ -113,6 +113,7 @@ class Builder:
         self.persist = options.cache if persist is None else persist
         self.state: State | None = None
         self._state_loaded = False
+        self.store = DocStore(self.root)
         self.last: BuildResult | None = None
 
     # ------------------------------------------------------------ loading
@@ -133,6 +134,8 @@ class Builder:
         previous = self._previous()
         parse_key = config.parse_digest()
         reusable = previous.parsed if previous and previous.parse_key == parse_key else {}
+        if previous and not reusable and self.persist and previous.parse_key == parse_key:
+            reusable = self.store.load(_store_key(parse_key))  # documents without bodies
         known = {p: s for p, s in previous.stats.items() if p in reusable} if previous else {}
         for path in changed or ():
             known.pop(path, None)
@@ -149,7 +152,7 @@ class Builder:
             parsed[src.path] = parsed_now.get(src.path) or reusable[src.path]
         for path in found.unchanged:
             parsed[path] = reusable[path]
-        self._parsed, self._stats, self._parse_key = parsed, found.stats, parse_key
+        self._parsed, self._stats, self._parse_key, self._fresh = parsed, found.stats, parse_key, parsed_now
         documents: list[Document] = []
         for path in sorted(parsed):
             item = parsed[path]
@@ -159,6 +162,7 @@ class Builder:
         timings["parse"] = time.perf_counter() - t
         t = time.perf_counter()
         site = resolve(documents, config)
+        site.bodies = self.store.body  # HTML of documents taken from the on-disk cache, read when shown
         result.diagnostics.extend(site.diagnostics)
         timings["resolve"] = time.perf_counter() - t
         return site, config
@@ -277,10 +281,11 @@ class Builder:
             )
             unchanged = not full and not changed and not removed and result.parsed == 0 and previous is not None
             # nothing new to remember: keep the old record (its time only makes more files get re-read)
-            self.state.recorded_at = previous.recorded_at if unchanged else time.time()  # type: ignore[attr-defined]
-            self.state.hook_outputs = hook_outputs  # type: ignore[attr-defined]
-            self.state.hooks_ok = hooks_ok  # type: ignore[attr-defined]
+            self.state.recorded_at = previous.recorded_at if unchanged else time.time()
+            self.state.hook_outputs = hook_outputs
+            self.state.hooks_ok = hooks_ok
             if self.persist and not (unchanged and previous.stats == self._stats and self.state.hooks_ok):
+                self.store.save(_store_key(self._parse_key), self._fresh, set(self._parsed))
                 save_state(self.root, self.state)
 
     def _write_tree(self, output: Path, changed: dict, digests: dict, site: Site, config: Config):
@@ -360,6 +365,10 @@ def _intact(output: Path, previous: State, config: Config) -> bool:
     keep = tuple(config.keep)
     present = {p for p in present if not any(p == k or p.startswith(k.rstrip("/") + "/") for k in keep)}
     return present == expected
+
+
+def _store_key(parse_key: str) -> str:
+    return f"{engine_version()}/{parse_key}"
 
 
 def _graph(site: Site) -> dict[str, DocGraph]:

@@ -71,6 +71,9 @@ class State:
     outputs: dict[str, str] = field(default_factory=dict)  # output path -> content digest
     output_dir: str = ""
     ok: bool = False  # the state describes a complete, successful build
+    recorded_at: float = 0.0  # when (time.time()) the file stats were recorded
+    hook_outputs: set = field(default_factory=set)  # files the POST_WRITE hooks made (the search index)
+    hooks_ok: bool = True  # the hooks succeeded (else the next build runs them again)
 
 
 def digest_bytes(data: bytes) -> str:
@@ -93,8 +96,88 @@ def load_state(root: Path) -> State | None:
     return state
 
 
+DOCS_FILE = "docs.sqlite"
+
+
+class DocStore:
+    """Parsed documents on disk, one row per source file (``.dossier-cache/docs.sqlite``).
+
+    A row holds the document without its HTML body (small, loaded for every
+    build) and the body separately, read only when a page that shows it is
+    rendered. Rows are written only for files parsed in this build, so a
+    one-file edit writes one row. Safe to use after ``fork`` (a connection per
+    process) and safe to delete.
+    """
+
+    def __init__(self, root: Path):
+        self.path = Path(root) / CACHE_DIR / DOCS_FILE
+        self._conn = None
+        self._pid = None
+
+    def _db(self):
+        import sqlite3
+
+        if self._conn is None or self._pid != os.getpid():
+            self.path.parent.mkdir(exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, key TEXT, digest TEXT, meta BLOB, body TEXT)")
+            self._conn, self._pid = conn, os.getpid()
+        return self._conn
+
+    def load(self, key: str) -> dict:
+        """{path: Document | Failed} for rows made with this engine and parse settings (bodies left out)."""
+        import sqlite3
+
+        out = {}
+        try:
+            for path, meta in self._db().execute("SELECT path, meta FROM docs WHERE key = ?", (key,)):
+                out[path] = pickle.loads(meta)
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return {}
+        return out
+
+    def body(self, path: str) -> str:
+        import sqlite3
+
+        try:
+            row = self._db().execute("SELECT body FROM docs WHERE path = ?", (path,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        return row[0] if row and row[0] is not None else ""
+
+    def save(self, key: str, fresh: dict, present: set[str]) -> None:
+        """Store the documents parsed in this build; forget files that are gone."""
+        import dataclasses
+        import sqlite3
+
+        try:
+            db = self._db()
+            db.execute("BEGIN")
+            rows = []
+            for path, item in fresh.items():
+                body = getattr(item, "body_html", None)
+                meta = dataclasses.replace(item, body_html=None) if isinstance(item, Document) else item
+                rows.append((path, key, item.digest, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL), body))
+            db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?)", rows)
+            known = {r[0] for r in db.execute("SELECT path FROM docs")}
+            gone = [(p,) for p in known - present]
+            if gone:
+                db.executemany("DELETE FROM docs WHERE path = ?", gone)
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self._db().execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+
 def save_state(root: Path, state: State) -> None:
-    """Atomically: a killed build never leaves a half-written cache."""
+    """Atomically: a killed build never leaves a half-written cache. (Documents live in DocStore.)"""
+    import dataclasses
+
+    state = dataclasses.replace(state, parsed={})
     folder = Path(root) / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)

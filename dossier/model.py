@@ -105,7 +105,7 @@ class Document:
     slug: str
     title: str
     fields: Mapping[str, Any]  # validated, typed front matter
-    body_html: str  # contains link slots, see parse.markdown.SLOT
+    body_html: str | None  # contains link slots (parse.markdown.SLOT_RE); None: ask Site.bodies
     links: tuple[Link, ...]
     headings: tuple[Heading, ...]
     text: str  # plain text of the body (for summaries and search)
@@ -175,6 +175,7 @@ class Site:
     urls: dict[DocId, str]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     anchors: dict[tuple[DocId, int], str] = field(default_factory=dict)  # resolved #heading ids
+    bodies: Any = None  # path -> HTML, for documents whose body_html is None (kept on disk by the cache)
     index: Any = None  # resolve.index.NameIndex
 
     def doc(self, doc_id: DocId) -> Document:

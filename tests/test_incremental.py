@@ -157,3 +157,14 @@ def test_a_failed_hook_is_retried_by_the_next_build(tmp_path, monkeypatch):
     assert len(calls) == 2 and second.ok and (site.out / "index-made").is_file()
     builder.rebuild()
     assert len(calls) == 2  # and once it worked, a no-change build leaves it alone
+
+
+def test_edits_through_the_disk_cache_equal_full_builds(tmp_path):
+    """As `dossier build` runs: a new process each time, state and documents from .dossier-cache/."""
+    site = _copy_example(tmp_path / "site")
+    assert site.build().code == 0
+    for name, edit in edits(site)[:7]:
+        edit()
+        run = site.build()
+        assert run.code == 0, (name, run.err)
+        assert site.snapshot() == _full(site, tmp_path), name

@@ -180,7 +180,8 @@ class Views:
                 href = "#" + anchor
             return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}>{label}</a>'
 
-        return Markup(SLOT_RE.sub(replace, doc.body_html))
+        body = doc.body_html if doc.body_html is not None else site.bodies(doc.path)
+        return Markup(SLOT_RE.sub(replace, body))
 
     def targets(self, doc: Document, indices) -> list[DocId]:
         out = []
