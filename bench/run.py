@@ -46,12 +46,15 @@ def median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
-def bench_size(n: int, work: Path, repeat: int) -> dict:
+def bench_size(n: int, work: Path, repeat: int, search: bool = True) -> dict:
     src = work / f"dossier-{n}"
     t = time.perf_counter()
     generate(src, n, seed=1)
+    if not search:
+        with open(src / "dossier.yaml", "a", encoding="utf-8") as fh:
+            fh.write("search: false\n")
     gen = time.perf_counter() - t
-    row: dict = {"articles": n, "generate_s": round(gen, 2)}
+    row: dict = {"articles": n, "search": search, "generate_s": round(gen, 2)}
     cold = []
     for _ in range(repeat):
         shutil.rmtree(src / "build", ignore_errors=True)
@@ -88,7 +91,7 @@ def bench_size(n: int, work: Path, repeat: int) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    cols = [("articles", "articles"), ("pages", "pages"), ("cold_s", "cold build (s)"), ("warm_s", "warm, nothing changed (s)"),
+    cols = [("articles", "articles"), ("search", "search index"), ("pages", "pages"), ("cold_s", "cold build (s)"), ("warm_s", "warm, nothing changed (s)"),
             ("article_edit_s", "one article edited (s)"), ("template_edit_s", "one template edited (s)"),
             ("peak_mb", "peak RSS, main process (MB)"), ("files_written_cold", "files written cold"),
             ("files_written_warm", "written warm"), ("files_written_article_edit", "written after article edit")]
@@ -104,11 +107,12 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--work", type=Path, default=Path("/tmp/dossier-bench"))
     ap.add_argument("--json", type=Path, default=HERE / "out" / "results.json")
+    ap.add_argument("--no-search", action="store_true", help="build without the Pagefind index (search: false)")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     rows = []
     for n in args.sizes:
-        rows.append(bench_size(n, args.work, args.repeat))
+        rows.append(bench_size(n, args.work, args.repeat, search=not args.no_search))
         print(table(rows[-1:]), flush=True)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE.parent).stdout.strip()
     print(f"\ncommit {commit}, {os.cpu_count()} cores, median of {args.repeat}\n")

@@ -31,7 +31,7 @@ from .parse import ParseOptions, parse_all
 from .render import RenderError, Theme, ThemeError, Views, render, render_outputs
 from .resolve import resolve
 from .resolve.routes import output_path
-from .write import MARKER, AtomicTree, WriteError, check_output_dir, commit_in_place, recover, safe_join
+from .write import MARKER, AtomicTree, WriteError, check_output_dir, commit_in_place, recover, remove_files, safe_join
 
 
 @dataclass
@@ -261,7 +261,7 @@ class Builder:
         if not full and (self.in_place or small) and (changed or removed or self.in_place):
             commit_in_place(output, changed, removed)
             if self.hooks and POST_WRITE and (changed or removed):
-                commit_in_place(output, {}, sorted(hook_outputs))  # the hooks make their files afresh
+                remove_files(output, sorted(hook_outputs))  # the hooks make their files afresh
                 hook_diags = _run_hooks(output, site)
                 result.diagnostics.extend(hook_diags)
                 hooks_ok = not hook_diags

@@ -28,6 +28,7 @@ KNOWN_KEYS = {
     "feeds": dict,  # {count: 20, content: full|summary} (render/feeds.py)
     "checks": dict,  # editorial checks (dossier/check.py): unverified_days, ignore
     "embeds": list,  # hosts whose https <iframe> embeds survive the sanitiser
+    "search": bool,  # build the Pagefind search index (default true)
 }
 
 
@@ -49,6 +50,7 @@ class Config:
     feeds: dict = field(default_factory=dict)
     checks: dict = field(default_factory=dict)
     embeds: tuple = ()
+    search: bool = True
     drafts: bool = False
 
     @property

@@ -121,6 +121,9 @@ class PartialDate:
     def __str__(self) -> str:
         return ("c. " if self.approximate else "") + self.iso()
 
+    def __reduce__(self):  # fast unpickling from the build cache
+        return (PartialDate, (self.year, self.month, self.day, self.hour, self.minute, self.offset, self.approximate))
+
 
 def _fmt_offset(minutes: int) -> str:
     sign = "+" if minutes >= 0 else "-"

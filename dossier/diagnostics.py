@@ -61,6 +61,9 @@ class Diagnostic:
     hint: str | None = None
     source_line: str | None = None  # the offending line, when known
 
+    def __reduce__(self):  # fast unpickling from the build cache
+        return (Diagnostic, (self.severity, self.code, self.message, self.path, self.line, self.col, self.hint, self.source_line))
+
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR

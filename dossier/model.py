@@ -38,6 +38,11 @@ KIND_LABELS = {
 CLAIM_STATUSES = ("unverified", "disputed", "denied", "false", "misleading", "confirmed")
 
 
+def _fast_reduce(self):
+    """Pickle frozen slotted dataclasses as constructor calls: several times faster to load than the default."""
+    return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     path: str  # project-relative POSIX path, "content/articles/x.md"
@@ -197,3 +202,7 @@ class Route:
 class Output:
     path: str  # file path below the output root, "articles/x/index.html"
     data: bytes
+
+
+for _cls in (Link, Heading, SourceRef, InlineEvent, Document, Failed, Event, Backlink):
+    _cls.__reduce__ = _fast_reduce

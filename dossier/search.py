@@ -48,12 +48,17 @@ def pagefind_binary() -> Path | None:
 @page_view("search.html")
 def search_view(views: Views, route: Route) -> View:
     binary = pagefind_binary()
-    return View("search.html", views.base(route, title="Search", search_available=bool(binary and binary.exists())), set())
+    enabled = views.config.search
+    return View("search.html", views.base(route, title="Search", search_enabled=enabled,
+                                          search_available=bool(enabled and binary and binary.exists())), set())
 
 
 def build_index(tmp: Path, site) -> list[dg.Diagnostic]:
     """POST_WRITE hook: index ``tmp`` into ``tmp/pagefind/``; a warning (never an error) when it cannot."""
     tmp = Path(tmp)
+    if not site.config.search:  # `search: false` in dossier.yaml: no index, and /search/ says so
+        shutil.rmtree(tmp / BUNDLE, ignore_errors=True)
+        return []
     binary = pagefind_binary()
     problem = None
     if binary is None or not binary.exists():

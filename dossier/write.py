@@ -166,13 +166,16 @@ def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
     except BaseException:
         _roll_back(output, journal, entries)
         raise
+    emptied = set()
     for rel, tmp, _existed in entries:  # the commit: renames and unlinks only
         target = safe_join(output, rel)
         if tmp:
             os.replace(target.with_name(tmp), target)
         else:
             target.unlink(missing_ok=True)
-            _prune_empty(output, target.parent)
+            emptied.add(target.parent)
+    for folder in sorted(emptied, key=lambda f: -len(f.parts)):
+        _prune_empty(output, folder)
     for rel, _tmp, existed in entries:
         if existed:
             target = safe_join(output, rel)
@@ -208,6 +211,17 @@ def _roll_back(output: Path, journal: Path, entries=None) -> None:
             if not existed:
                 _prune_empty(output, target.parent)
     journal.unlink(missing_ok=True)
+
+
+def remove_files(output: Path, rels) -> None:
+    """Delete generated files (no journal: used for files a hook makes afresh)."""
+    emptied = set()
+    for rel in rels:
+        target = safe_join(output, rel)
+        target.unlink(missing_ok=True)
+        emptied.add(target.parent)
+    for folder in sorted(emptied, key=lambda f: -len(f.parts)):
+        _prune_empty(output, folder)
 
 
 def _prune_empty(output: Path, folder: Path) -> None:

@@ -99,3 +99,11 @@ def test_pagefind_comes_from_the_python_package():
     binary = pagefind_binary()
     assert binary is not None and binary.is_file(), "pip install 'pagefind[bin]' (a dossier dependency)"
     assert "pagefind_bin" in str(binary) or "pagefind" in binary.name
+
+
+def test_search_can_be_turned_off(make_site):
+    site = make_site({"content/people/a.md": "---\ntitle: Ahmad Massoud\n---\n"}, config="title: T\nsearch: false\n")
+    run = site.build("--strict")
+    assert run.code == 0, run.err
+    assert not (site.out / "pagefind").exists()
+    assert "Search is turned off for this site." in site.read("search/index.html")
