@@ -66,6 +66,8 @@ class BuildResult:
         return self.site.config.prefix + self.site.urls[doc_id]
 
 
+UNCHANGED = object()  # _load's answer when no source file differs from the last build
+
 # Functions (output_dir: Path, site) -> [Diagnostic] run on the complete new
 # output before it is swapped in (e.g. building a search index over it).
 POST_WRITE: list = []
@@ -124,7 +126,7 @@ class Builder:
                 self.state = load_state(self.root)
         return self.state
 
-    def _load(self, result: BuildResult, changed: set[str] | None = None):
+    def _load(self, result: BuildResult, changed: set[str] | None = None, force: bool = False):
         timings = result.timings
         t = time.perf_counter()
         config, diags = load_config(self.root, base_url=self.options.base_url, drafts=self.options.drafts)
@@ -133,15 +135,22 @@ class Builder:
             return None, config
         previous = self._previous()
         parse_key = config.parse_digest()
-        reusable = previous.parsed if previous and previous.parse_key == parse_key else {}
-        if previous and not reusable and self.persist and previous.parse_key == parse_key:
-            reusable = self.store.load(_store_key(parse_key))  # documents without bodies
-        known = {p: s for p, s in previous.stats.items() if p in reusable} if previous else {}
+        same_parse = bool(previous) and previous.parse_key == parse_key
+        known = dict(previous.stats) if same_parse else {}
         for path in changed or ():
             known.pop(path, None)
         found = scan(self.root, known, settled_before=getattr(previous, "recorded_at", 0.0))
         result.diagnostics.extend(found.diagnostics)
         timings["discover"] = time.perf_counter() - t
+        if (self.options.output and same_parse and previous.ok and not found.files and not changed and not force
+                and found.stats.keys() == previous.stats.keys() and previous.config_digest == config.digest()):
+            return UNCHANGED, config  # no file differs from the last build: see rebuild()
+        reusable = previous.parsed if same_parse else {}
+        if same_parse and not reusable and self.persist:
+            reusable = self.store.load(_store_key(parse_key))  # documents without bodies
+        if any(p not in reusable for p in found.unchanged):  # the cache lost documents: read everything
+            found = scan(self.root)
+            result.diagnostics[:] = [d for d in result.diagnostics if d not in found.diagnostics] + found.diagnostics
         t = time.perf_counter()
         fresh = [s for s in found.files if not (s.path in reusable and reusable[s.path].digest == s.digest)]
         jobs = self.options.jobs or os.cpu_count() or 1
@@ -179,6 +188,13 @@ class Builder:
                 return result
             recover(output)
         site, config = self._load(result, changed)
+        if site is UNCHANGED:
+            if self._still_built(config, output):
+                result.full, result.wrote_output = False, True
+                result.seconds = time.perf_counter() - start
+                return result
+            result = BuildResult()  # the theme or the output changed under us: a real build
+            site, config = self._load(result, changed, force=True)
         result.site = site
         if site is None or result.failed(self.options.strict):
             result.seconds = time.perf_counter() - start
@@ -200,6 +216,16 @@ class Builder:
         if result.ok:
             self.last = result
         return result
+
+    def _still_built(self, config: Config, output: Path) -> bool:
+        """Nothing changed in the sources: is the output still exactly the last build's?"""
+        previous = self.state
+        try:
+            theme_digest = Theme(self.root, config.theme).digest()
+        except ThemeError:
+            return False
+        return (previous.theme_digest == theme_digest and previous.output_dir == str(output)
+                and previous.hooks_ok and _intact(output, previous, config))
 
     def _render_and_write(self, site: Site, config: Config, theme: Theme, output: Path, result: BuildResult) -> None:
         previous = self._previous()
@@ -277,7 +303,7 @@ class Builder:
             self.state = State(
                 version=engine_version(), parse_key=self._parse_key, parsed=self._parsed, stats=self._stats,
                 graph=graph, globals_digest=globals_digest, shows=shows, lists=lists, outputs=digests,
-                output_dir=str(output), ok=True,
+                output_dir=str(output), ok=True, config_digest=config.digest(), theme_digest=theme.digest(),
             )
             unchanged = not full and not changed and not removed and result.parsed == 0 and previous is not None
             # nothing new to remember: keep the old record (its time only makes more files get re-read)

@@ -74,6 +74,8 @@ class State:
     recorded_at: float = 0.0  # when (time.time()) the file stats were recorded
     hook_outputs: set = field(default_factory=set)  # files the POST_WRITE hooks made (the search index)
     hooks_ok: bool = True  # the hooks succeeded (else the next build runs them again)
+    config_digest: str = ""
+    theme_digest: str = ""
 
 
 def digest_bytes(data: bytes) -> str:

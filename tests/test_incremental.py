@@ -168,3 +168,16 @@ def test_edits_through_the_disk_cache_equal_full_builds(tmp_path):
         run = site.build()
         assert run.code == 0, (name, run.err)
         assert site.snapshot() == _full(site, tmp_path), name
+
+
+def test_warm_build_notices_a_template_or_output_change_without_content_changes(tmp_path):
+    site = _copy_example(tmp_path / "site")
+    assert site.build().code == 0
+    assert site.build().code == 0  # nothing changed: the quick path
+    site.write("templates/person.html", '{% extends "base.html" %}{% block main %}<h1>Custom {{ page.title }}</h1>{% endblock %}')
+    assert site.build().code == 0
+    assert "<h1>Custom Ahmad Massoud</h1>" in site.read("people/ahmad-massoud/index.html")
+    (site.out / "people/ahmad-massoud/index.html").unlink()  # someone deleted an output file
+    assert site.build().code == 0
+    assert "<h1>Custom Ahmad Massoud</h1>" in site.read("people/ahmad-massoud/index.html")
+    assert site.snapshot() == _full(site, tmp_path)
