@@ -236,10 +236,13 @@ class Builder:
             or previous.output_dir != str(output) or not _intact(output, previous, config)
         )
         result.full = full
+        closures = {name: theme.closure_digest(name) for name in {r.template for r in site.routes.values()}}
+        templates = {u: closures[r.template] for u, r in site.routes.items()}
         if full:
             routes = list(site.routes.values())
         else:
             urls = _affected(previous, graph, site)
+            urls |= {u for u, d in templates.items() if previous.templates.get(u) != d}  # their template changed
             routes = [site.routes[u] for u in sorted(urls) if u in site.routes]
         views = Views(site)
         jobs = self.options.jobs or os.cpu_count() or 1
@@ -304,6 +307,7 @@ class Builder:
                 version=engine_version(), parse_key=self._parse_key, parsed=self._parsed, stats=self._stats,
                 graph=graph, globals_digest=globals_digest, shows=shows, lists=lists, outputs=digests,
                 output_dir=str(output), ok=True, config_digest=config.digest(), theme_digest=theme.digest(),
+                templates=templates,
             )
             unchanged = not full and not changed and not removed and result.parsed == 0 and previous is not None
             # nothing new to remember: keep the old record (its time only makes more files get re-read)
@@ -422,10 +426,12 @@ def _card_digest(doc: Document, url: str | None) -> str:
 
 
 def _globals_digest(config: Config, theme: Theme, site: Site) -> str:
-    """Everything every page shows: config, theme, and the footer's list of plain pages."""
+    """Everything every page shows: config and the footer's list of plain pages.
+
+    (Templates are tracked per page, by the digest of each page's template closure.)
+    """
     h = hashlib.blake2b(digest_size=16)
     h.update(config.digest().encode())
-    h.update(theme.digest().encode())
     h.update(engine_version().encode())
     for doc in sorted((d for d in site.documents.values() if d.kind == "page"), key=lambda d: d.id):
         h.update(f"{doc.id}\0{doc.title}\0{site.urls.get(doc.id)}\0{doc.digest}\n".encode())

@@ -76,6 +76,7 @@ class State:
     hooks_ok: bool = True  # the hooks succeeded (else the next build runs them again)
     config_digest: str = ""
     theme_digest: str = ""
+    templates: dict = field(default_factory=dict)  # route url -> digest of its template closure
 
 
 def digest_bytes(data: bytes) -> str:

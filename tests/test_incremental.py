@@ -181,3 +181,17 @@ def test_warm_build_notices_a_template_or_output_change_without_content_changes(
     assert site.build().code == 0
     assert "<h1>Custom Ahmad Massoud</h1>" in site.read("people/ahmad-massoud/index.html")
     assert site.snapshot() == _full(site, tmp_path)
+
+
+def test_template_edit_renders_exactly_the_pages_that_use_it(tmp_path):
+    site = _copy_example(tmp_path / "site")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False))
+    first = builder.rebuild()
+    site.write("templates/claim.html", '{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{% endblock %}')
+    result = builder.rebuild()
+    claims = {u for u, r in result.site.routes.items() if r.template == "claim.html"}
+    assert set(result.rendered_urls) == claims and claims
+    site.write("templates/partials/backlinks.html", "<!-- no backlinks -->")  # a partial many pages include
+    result = builder.rebuild()
+    assert "people/ahmad-massoud/" in result.rendered_urls and "articles/" not in result.rendered_urls
+    assert site.snapshot() == _full(site, tmp_path)

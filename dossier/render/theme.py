@@ -112,6 +112,40 @@ class Theme:
                     h.update(full.read_bytes())
         return h.hexdigest()
 
+    def closure_digest(self, name: str) -> str:
+        """Digest of a template and every template it extends, includes or imports.
+
+        A page needs rendering again when this changes. A dynamic reference
+        (a name computed at render time) makes the page depend on the whole theme.
+        """
+        cache = self.__dict__.setdefault("_closures", {})
+        if name in cache:
+            return cache[name]
+        from jinja2 import meta
+
+        h = hashlib.blake2b(digest_size=16)
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, current)
+            except jinja2.TemplateNotFound:
+                h.update(f"missing:{current}".encode())
+                continue
+            h.update(f"{current}\0{filename}\0{source}\0".encode())
+            try:
+                refs = list(meta.find_referenced_templates(self.env.parse(source)))
+            except jinja2.TemplateSyntaxError:
+                continue  # rendering will report it with file:line
+            if any(r is None for r in refs):
+                h.update(self.digest().encode())
+            todo.extend(r for r in refs if r)
+        cache[name] = h.hexdigest()
+        return cache[name]
+
     def template_error(self, exc: BaseException, template_name: str | None = None) -> dg.Diagnostic:
         """A template problem as a diagnostic naming the template file and line."""
         if isinstance(exc, jinja2.TemplateSyntaxError):
