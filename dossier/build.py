@@ -246,60 +246,77 @@ class Builder:
             routes = [site.routes[u] for u in sorted(urls) if u in site.routes]
         views = Views(site)
         jobs = self.options.jobs or os.cpu_count() or 1
-        outputs: dict[str, bytes] = {}
         shows = {} if full else dict(previous.shows)
         lists = {} if full else dict(previous.lists)
         for url in set(shows) - set(site.routes):
             shows.pop(url, None)
             lists.pop(url, None)
-        for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs):
-            outputs[path] = data
-            shows[url] = shown
-            if listed:
-                lists[url] = listed
-            else:
-                lists.pop(url, None)
-            result.rendered_urls.append(url)
-        result.pages = len(routes)
-        for out in render_outputs(site, views):
-            outputs[out.path] = out.data
-        static = theme.static_files()
         digests = {} if full else dict(previous.outputs)
-        route_paths = {output_path(u) for u in site.routes}
-        expected = route_paths | set(static) | {p for p in outputs}
-        removed = sorted(p for p in digests if p not in expected)
-        for p in removed:
-            del digests[p]
         changed: dict[str, bytes | Path] = {}
-        for path, data in outputs.items():
-            h = digest_bytes(data)
-            if digests.get(path) != h:
-                digests[path] = h
-                changed[path] = data
-        for path, src in static.items():
-            st = src.stat()
-            h = f"static:{st.st_mtime_ns}:{st.st_size}:{src}"
-            if digests.get(path) != h:
-                digests[path] = h
-                changed[path] = src
-        result.written_paths = sorted(changed)
-        result.removed_paths = removed
         hook_outputs = getattr(previous, "hook_outputs", set()) if previous and not full else set()
         hooks_ok = getattr(previous, "hooks_ok", True) if previous and not full else True
-        small = len(changed) + len(removed) <= max(200, len(digests) // 10)
-        if not full and (self.in_place or small) and (changed or removed or self.in_place):
-            commit_in_place(output, changed, removed)
-            if self.hooks and POST_WRITE and (changed or removed):
-                remove_files(output, sorted(hook_outputs))  # the hooks make their files afresh
-                hook_diags = _run_hooks(output, site)
-                result.diagnostics.extend(hook_diags)
-                hooks_ok = not hook_diags
-                hook_outputs = set(_walk(output)) - set(digests) - {MARKER}
-        elif full or changed or removed or not getattr(previous, "hooks_ok", True):
-            # (a hook that failed last time, e.g. a missing search binary, is retried)
-            diags, hook_outputs = self._write_tree(output, changed, digests, site, config)
-            result.diagnostics.extend(diags)
-            hooks_ok = not diags
+        # A full build streams every file into a new tree as it is rendered (memory stays
+        # flat); an incremental one keeps the few changed files until all rendered well.
+        tree = AtomicTree(output, keep=config.keep).__enter__() if full and not self.in_place else None
+        try:
+            def emit(path: str, data) -> None:
+                h = digest_bytes(data) if isinstance(data, bytes) else _static_digest(data)
+                if digests.get(path) != h:
+                    digests[path] = h
+                    if tree is not None:
+                        tree.copy(path, data) if isinstance(data, Path) else tree.put(path, data)
+                        changed[path] = True
+                    else:
+                        changed[path] = data
+
+            for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs):
+                emit(path, data)
+                shows[url] = shown
+                if listed:
+                    lists[url] = listed
+                else:
+                    lists.pop(url, None)
+                result.rendered_urls.append(url)
+            result.pages = len(routes)
+            produced = set()
+            for out in render_outputs(site, views):
+                produced.add(out.path)
+                emit(out.path, out.data)
+            static = theme.static_files()
+            for path, src in static.items():
+                emit(path, src)
+            expected = {output_path(u) for u in site.routes} | set(static) | produced
+            removed = sorted(p for p in digests if p not in expected)
+            for p in removed:
+                del digests[p]
+            result.written_paths = sorted(changed)
+            result.removed_paths = removed
+            small = len(changed) + len(removed) <= max(200, len(digests) // 10)
+            if tree is not None:
+                if self.hooks and POST_WRITE:
+                    hook_diags = _run_hooks(tree.tmp, site)
+                    result.diagnostics.extend(hook_diags)
+                    hooks_ok = not hook_diags
+                    hook_outputs = set(_walk(tree.tmp)) - set(digests) - {MARKER}
+                tree.commit()
+                tree.__exit__(None, None, None)
+                tree = None
+            elif not full and (self.in_place or small) and (changed or removed or self.in_place):
+                commit_in_place(output, changed, removed)
+                if self.hooks and POST_WRITE and (changed or removed):
+                    remove_files(output, sorted(hook_outputs))  # the hooks make their files afresh
+                    hook_diags = _run_hooks(output, site)
+                    result.diagnostics.extend(hook_diags)
+                    hooks_ok = not hook_diags
+                    hook_outputs = set(_walk(output)) - set(digests) - {MARKER}
+            elif full or changed or removed or not hooks_ok:
+                # (a hook that failed last time, e.g. a missing search binary, is retried)
+                diags, hook_outputs = self._write_tree(output, changed, digests, site, config)
+                result.diagnostics.extend(diags)
+                hooks_ok = not diags
+        finally:
+            if tree is not None:  # rendering failed: the previous output stays as it was
+                tree.abort()
         result.written = len(changed)
         result.wrote_output = True
         if result.ok:
@@ -336,6 +353,11 @@ class Builder:
                 hook_outputs = set(_walk(tree.tmp)) - set(digests) - {MARKER}  # files the hooks made
             tree.commit()
         return diags, hook_outputs
+
+
+def _static_digest(src: Path) -> str:
+    st = src.stat()
+    return f"static:{st.st_mtime_ns}:{st.st_size}:{src}"
 
 
 def _run_hooks(folder: Path, site: Site) -> list[dg.Diagnostic]:
