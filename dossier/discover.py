@@ -56,6 +56,7 @@ def scan(root: Path, known: dict[str, tuple[int, int]] | None = None, settled_be
     out = Found()
     files, diags = out.files, out.diagnostics
     known = known or {}
+    seen: dict[str, str] = {}
     if not content.is_dir():
         return out
     for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
@@ -66,6 +67,11 @@ def scan(root: Path, known: dict[str, tuple[int, int]] | None = None, settled_be
             full = Path(dirpath) / name
             rel_path = full.relative_to(root)
             rel = unicodedata.normalize("NFC", rel_path.as_posix())
+            if rel in seen:  # macOS-style NFD name beside its NFC twin: same path once normalised
+                diags.append(dg.error("D501", f"{seen[rel]} and {rel_path.as_posix()} are the same name in different "
+                                      "Unicode normalisation forms; rename one", rel))
+                continue
+            seen[rel] = rel_path.as_posix()
             if full.is_symlink():
                 real = full.resolve()
                 if not real.is_relative_to(root):

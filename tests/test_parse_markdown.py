@@ -59,3 +59,19 @@ def test_unsafe_html_keeps_raw_html_but_not_dangerous_schemes():
 def test_content_is_never_a_template():
     d = doc("{{ 7*7 }} {% include '/etc/passwd' %}\n")
     assert "{{ 7*7 }}" in d.body_html and "49" not in d.body_html
+
+
+def test_runaway_markdown_is_stopped_by_the_time_budget():
+    import time
+
+    from dossier.parse import ParseOptions
+    from dossier.model import Failed
+
+    nested = "".join("  " * i + "- x\n" for i in range(1000))  # took 8 s in Python-Markdown 3.11
+    t = time.perf_counter()
+    d = parse(SourceFile("content/articles/t.md", "article", f"---\ntitle: T\ndate: 2021\n---\n{nested}", "x"),
+              ParseOptions(time_budget=1.0))
+    assert time.perf_counter() - t < 5
+    assert isinstance(d, Failed)
+    assert "took more than 1 s to render" in d.diagnostics[-1].message
+    assert d.diagnostics[-1].line == 5

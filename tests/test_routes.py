@@ -66,3 +66,23 @@ def test_every_kind_gets_its_page_and_index(make_site):
                 "tags/war-crimes/", "timeline/", ""]:
         assert (site.out / rel / "index.html").is_file(), rel
     assert (site.out / "404.html").is_file()
+
+
+def test_nfd_file_names_are_normalised_and_collide_with_their_nfc_twin(make_site):
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "content/people/lévy.md")
+    nfc = unicodedata.normalize("NFC", "content/people/lévy.md")
+    site = make_site({nfd: "---\ntitle: Bernard-Henri Lévy\n---\n"})
+    assert site.build().code == 0
+    assert (site.out / "people/levy/index.html").is_file()
+    site.write(nfc, "---\ntitle: Another Lévy\n---\n")
+    run = site.build()
+    assert run.code == 1 and "both" in run.err  # one slug, two files: named, never a silent overwrite
+
+
+def test_no_two_output_paths_differ_only_by_case(make_site, minimal_files):
+    site = make_site(minimal_files)
+    assert site.build().code == 0
+    paths = [p.relative_to(site.out).as_posix() for p in site.out.rglob("*") if p.is_file()]
+    assert len({p.casefold() for p in paths}) == len(paths)

@@ -57,3 +57,23 @@ def test_hostile_titles_are_inert(make_site):
     for page in site.out.rglob("*.html"):
         html = page.read_text()
         assert "<script>alert" not in html and "<img src=x" not in html, page
+
+
+def test_templates_get_no_env_exec_or_network_helpers(tmp_path):
+    from dossier.render.theme import Theme
+
+    theme = Theme(tmp_path)
+    assert set(theme.env.globals) <= {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "url"}
+
+
+def test_build_makes_no_network_request(make_site, minimal_files, monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network access during build: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    site = make_site(minimal_files)
+    run = site.build("--jobs", "1")
+    assert run.code == 0, run.err
