@@ -68,7 +68,9 @@ def scan(root: Path, known: dict[str, tuple[int, int]] | None = None, settled_be
             rel_path = full.relative_to(root)
             rel = unicodedata.normalize("NFC", rel_path.as_posix())
             if rel in seen:  # macOS-style NFD name beside its NFC twin: same path once normalised
-                diags.append(dg.error("D501", f"{seen[rel]} and {rel_path.as_posix()} are the same name in different "
+                a, b = seen[rel], rel_path.as_posix()
+                form = lambda n: "NFC" if unicodedata.is_normalized("NFC", n) else "NFD"  # noqa: E731
+                diags.append(dg.error("D501", f"{a} ({form(a)}) and {b} ({form(b)}) are the same name in different "
                                       "Unicode normalisation forms; rename one", rel))
                 continue
             seen[rel] = rel_path.as_posix()
