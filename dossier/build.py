@@ -91,7 +91,7 @@ def build(options: BuildOptions) -> BuildResult:
 
 def load(options: BuildOptions) -> tuple[Config | None, Site | None, list[dg.Diagnostic], dict]:
     """Config, discover, parse and resolve: everything but rendering."""
-    builder = Builder(options, persist=False)
+    builder = Builder(options)  # reads the build cache when options.cache; never writes it
     result = BuildResult()
     site, config = builder._load(result)
     return config, site, result.diagnostics, result.timings

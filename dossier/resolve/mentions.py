@@ -49,24 +49,33 @@ class Matcher:
             options.sort(key=lambda o: -len(o[0]))
 
     def find(self, text: str):
-        """(doc id, start offset, matched text) for each name in ``text``, longest match first."""
-        tokens = [(m.start(), m.end(), _fold(m.group(0))) for m in _WORD.finditer(text)]
-        i, n = 0, len(tokens)
-        while i < n:
-            options = self.first.get(tokens[i][2])
-            hit = None
-            if options:
-                for words, doc_id in options:
-                    k = len(words)
-                    if i + k <= n and all(tokens[i + j][2] == words[j] for j in range(1, k)):
-                        hit = (doc_id, k)
-                        break
-            if hit:
-                doc_id, k = hit
-                yield doc_id, tokens[i][0], text[tokens[i][0]:tokens[i + k - 1][1]]
-                i += k
-            else:
-                i += 1
+        """(doc id, start offset, matched text) for each name in ``text``, longest match first.
+
+        Words are folded in one pass (``str.lower`` for ASCII text, ``match_key``
+        for the rest) and looked up in a dict; word offsets are computed only
+        when a name's first word occurs.
+        """
+        if text.isascii():
+            keys = _WORD.findall(text.lower())
+        else:
+            keys = [_fold(w) for w in _WORD.findall(text)]
+        first = self.first
+        present = first.keys() & set(keys)  # set work in C: most pages name few entities
+        if not present:
+            return
+        spans = None
+        consumed = -1
+        for i in [j for j, key in enumerate(keys) if key in present]:
+            if i <= consumed:
+                continue
+            for name_words, doc_id in first[keys[i]]:
+                k = len(name_words)
+                if k == 1 or tuple(keys[i:i + k]) == name_words:
+                    if spans is None:
+                        spans = [m.span() for m in _WORD.finditer(text)]
+                    yield doc_id, spans[i][0], text[spans[i][0]:spans[i + k - 1][1]]
+                    consumed = i + k - 1
+                    break
 
 
 def _fold(word: str) -> str:
