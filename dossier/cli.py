@@ -42,8 +42,10 @@ def print_diagnostics(diags: list[dg.Diagnostic]) -> None:
 
 def _summary(diags) -> str:
     errors = sum(d.is_error for d in diags)
-    warnings = len(diags) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    warnings = sum(d.severity == dg.WARNING for d in diags)
+    notes = len(diags) - errors - warnings
+    text = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return text + (f", {notes} note{'s' * (notes != 1)}" if notes else "")
 
 
 def cmd_build(args) -> int:
