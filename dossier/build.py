@@ -233,7 +233,9 @@ class Builder:
         globals_digest = _globals_digest(config, theme, site)
         full = (
             previous is None or not previous.ok or previous.globals_digest != globals_digest
-            or previous.output_dir != str(output) or not _intact(output, previous, config)
+            or previous.output_dir != str(output)
+            # (serve owns its output between rebuilds: no walk of the whole folder per keystroke)
+            or (not (self.in_place and previous is self.state and self.last) and not _intact(output, previous, config))
         )
         result.full = full
         closures = {name: theme.closure_digest(name) for name in {r.template for r in site.routes.values()}}

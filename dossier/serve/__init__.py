@@ -197,6 +197,12 @@ class DevServer:
             self.last_result = result
             if initial:
                 self.initial_result = result
+                if result.ok:
+                    # After the first build the preview keeps its state in memory: no cache
+                    # file rewritten and no search index rebuilt per keystroke (the index of
+                    # the first build stays; `dossier build` refreshes it).
+                    self.builder.persist = False
+                    self.builder.hooks = False
             return result
         finally:
             with self._cond:
