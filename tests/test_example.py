@@ -1,20 +1,12 @@
 """The example dossier in content/ builds cleanly and has every page the contract names."""
-import shutil
-
 import pytest
 
-from conftest import REPO, SiteDir
+from conftest import REPO
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    root = tmp_path_factory.mktemp("example")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "dossier.yaml", root / "dossier.yaml")
-    site = SiteDir(root)
-    run = site.build("--strict")
-    assert run.code == 0, run.err
-    return site
+@pytest.fixture
+def example(example_build):
+    return example_build  # conftest: a copy of the example built with --strict (the build must pass)
 
 
 def test_example_has_a_page_for_every_content_file(example):
