@@ -154,6 +154,23 @@ def example_build(tmp_path_factory):
     return site
 
 
+EXAMPLE_BASE_URL = "https://example.org/panjshir/"
+
+
+@pytest.fixture(scope="session")
+def example_build_with_base_url(tmp_path_factory):
+    """The example dossier built with an absolute base_url under a path prefix (read-only for tests)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("example-base-url")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "dossier.yaml", root / "dossier.yaml")
+    site = SiteDir(root)
+    run = site.build("--strict", "--base-url", EXAMPLE_BASE_URL)
+    assert run.code == 0, run.err
+    return site
+
+
 @pytest.fixture(scope="session")
 def example_server(example_build):
     server = StaticServer(example_build.out)

@@ -11,18 +11,12 @@ from conftest import REPO, SiteDir
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-BASE = "https://example.org/panjshir/"
+from conftest import EXAMPLE_BASE_URL as BASE  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    root = tmp_path_factory.mktemp("feeds-example")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "dossier.yaml", root / "dossier.yaml")
-    site = SiteDir(root)
-    run = site.build("--strict", "--base-url", BASE)
-    assert run.code == 0, run.err
-    return site
+@pytest.fixture
+def example(example_build_with_base_url):
+    return example_build_with_base_url  # conftest: built with --base-url BASE
 
 
 def strict_xml(path):

@@ -8,19 +8,13 @@ import pytest
 from conftest import REPO, SiteDir
 from dossier.render.jsonld import CLAIM_RATINGS, json_script
 
-BASE = "https://example.org/panjshir/"
+from conftest import EXAMPLE_BASE_URL as BASE  # noqa: E402
 LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
-@pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    root = tmp_path_factory.mktemp("jsonld-example")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "dossier.yaml", root / "dossier.yaml")
-    site = SiteDir(root)
-    run = site.build("--strict", "--base-url", BASE)
-    assert run.code == 0, run.err
-    return site
+@pytest.fixture
+def example(example_build_with_base_url):
+    return example_build_with_base_url  # conftest: built with --base-url BASE
 
 
 def ld(site, rel):

@@ -133,6 +133,20 @@ def _geo(coords) -> dict | None:
     return {"@type": "GeoCoordinates", "latitude": lat, "longitude": lon}
 
 
+def _source_nodes(c, doc) -> list:
+    """JSON-LD nodes for a document's ``sources:``: dossier articles by reference, external ones in full."""
+    nodes = []
+    for ref in doc.fields.get("sources", ()):
+        if getattr(ref, "link", None) is not None:
+            t = c.site.resolved.get((doc.id, ref.link))
+            node = c.ref(t) if t else None
+        else:
+            node = _external(ref)
+        if node:
+            nodes.append(node)
+    return nodes
+
+
 def _external(src) -> dict | None:
     """A SourceRef (or the article's ``source`` mapping) as a CreativeWork."""
     get = src.get if isinstance(src, dict) else (lambda k: getattr(src, k, None))
@@ -171,14 +185,7 @@ def document_jsonld(views, doc) -> dict:
             ext = _external(f["source"])
             if ext:
                 based_on.append(ext)
-        for ref in f.get("sources", ()):
-            if getattr(ref, "link", None) is not None:
-                t = c.site.resolved.get((doc.id, ref.link))
-                node = c.ref(t) if t else None
-            else:
-                node = _external(ref)
-            if node:
-                based_on.append(node)
+        based_on.extend(_source_nodes(c, doc))
         source = f.get("source") or {}
         get = source.get if isinstance(source, dict) else (lambda k: getattr(source, k, None))
         mentions = [c.ref(t) for key in ("people", "places", "organizations") for t in c.targets(doc, key)]
@@ -244,14 +251,7 @@ def document_jsonld(views, doc) -> dict:
         value, label = CLAIM_RATINGS.get(status, (3, str(status).capitalize()))
         claimant = c.targets(doc, "claimant")
         appearance = []
-        for ref in f.get("sources", ()):
-            if getattr(ref, "link", None) is not None:
-                t = c.site.resolved.get((doc.id, ref.link))
-                node = c.ref(t) if t else None
-            else:
-                node = _external(ref)
-            if node:
-                appearance.append(node)
+        appearance.extend(_source_nodes(c, doc))
         data = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
