@@ -70,32 +70,31 @@ class AtomicTree:
         self.tmp.mkdir()
         return self
 
-    def put(self, rel: str, data: bytes) -> None:
+    def _target(self, rel: str) -> Path:
+        """``tmp/rel``, its folder made once (thousands of pages share few folders' parents)."""
         target = safe_join(self.tmp, rel)
         folder = target.parent
         if folder not in self._dirs:
             folder.mkdir(parents=True, exist_ok=True)
             self._dirs.add(folder)
+        return target
+
+    def put(self, rel: str, data: bytes) -> None:
+        target = self._target(rel)
         with open(target, "xb") as fh:
             fh.write(data)
         self.written += 1
 
     def link(self, rel: str, existing: Path) -> None:
         """Reuse an unchanged file of the current output: a hard link keeps its bytes and mtime."""
-        target = safe_join(self.tmp, rel)
-        folder = target.parent
-        if folder not in self._dirs:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(folder)
+        target = self._target(rel)
         try:
             os.link(existing, target)
         except OSError:
             shutil.copy2(existing, target)
 
     def copy(self, rel: str, source: Path) -> None:
-        target = safe_join(self.tmp, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        shutil.copyfile(source, self._target(rel))
         self.written += 1
 
     def commit(self) -> None:

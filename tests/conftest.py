@@ -141,17 +141,26 @@ class StaticServer:
         self.httpd.server_close()
 
 
-@pytest.fixture(scope="session")
-def example_build(tmp_path_factory):
+def copy_example(root: Path) -> SiteDir:
+    """A private copy of the example dossier (content/ and dossier.yaml) at ``root``."""
     import shutil
 
-    root = tmp_path_factory.mktemp("example-browser")
     shutil.copytree(REPO / "content", root / "content")
     shutil.copy(REPO / "dossier.yaml", root / "dossier.yaml")
-    site = SiteDir(root)
-    run = site.build("--strict")
+    return SiteDir(root)
+
+
+def build_example(root: Path, *args: str) -> SiteDir:
+    """Copy the example to ``root`` and build it with --strict (the build must pass)."""
+    site = copy_example(root)
+    run = site.build("--strict", *args)
     assert run.code == 0, run.err
     return site
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    return build_example(tmp_path_factory.mktemp("example-browser"))
 
 
 EXAMPLE_BASE_URL = "https://example.org/panjshir/"
@@ -160,15 +169,7 @@ EXAMPLE_BASE_URL = "https://example.org/panjshir/"
 @pytest.fixture(scope="session")
 def example_build_with_base_url(tmp_path_factory):
     """The example dossier built with an absolute base_url under a path prefix (read-only for tests)."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("example-base-url")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "dossier.yaml", root / "dossier.yaml")
-    site = SiteDir(root)
-    run = site.build("--strict", "--base-url", EXAMPLE_BASE_URL)
-    assert run.code == 0, run.err
-    return site
+    return build_example(tmp_path_factory.mktemp("example-base-url"), "--base-url", EXAMPLE_BASE_URL)
 
 
 @pytest.fixture(scope="session")

@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SiteDir
+from conftest import REPO, SiteDir, copy_example
 from dossier.build import BuildOptions, Builder
 
 
 def _copy_example(root: Path) -> SiteDir:
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "dossier.yaml", root / "dossier.yaml")
+    site = copy_example(root)
     # a private copy of the theme: the comparison must not race edits to the repo's theme
     shutil.copytree(REPO / "themes/default", root / "themes/default")
-    return SiteDir(root)
+    return site
 
 
 def _full(site: SiteDir, tmp: Path) -> dict:

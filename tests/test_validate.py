@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SiteDir, StaticServer
+from conftest import REPO, SiteDir, StaticServer, copy_example
 
 NPM = REPO / "tests" / ".npm" / "node_modules"
 VNU = NPM / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -26,8 +26,7 @@ SETUP = "run scripts/setup-test-env (installs vnu-jar and axe-core into tests/.n
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     root = tmp_path_factory.mktemp("validate-example")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "dossier.yaml", root / "dossier.yaml")
+    copy_example(root)
     person = root / "content/people/ahmad-massoud.md"  # give the copy a redirect page too
     person.write_text(person.read_text(encoding="utf-8").replace("---\n", "---\nprevious_slugs: [ahmed-masood]\n", 1),
                       encoding="utf-8")
