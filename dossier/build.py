@@ -191,6 +191,7 @@ class Builder:
         if site is UNCHANGED:
             if self._still_built(config, output):
                 result.full, result.wrote_output = False, True
+                result.diagnostics[:] = self.state.diagnostics  # still true: nothing they came from changed
                 result.seconds = time.perf_counter() - start
                 return result
             result = BuildResult()  # the theme or the output changed under us: a real build
@@ -326,7 +327,7 @@ class Builder:
                 version=engine_version(), parse_key=self._parse_key, parsed=self._parsed, stats=self._stats,
                 graph=graph, globals_digest=globals_digest, shows=shows, lists=lists, outputs=digests,
                 output_dir=str(output), ok=True, config_digest=config.digest(), theme_digest=theme.digest(),
-                templates=templates,
+                templates=templates, diagnostics=tuple(result.diagnostics),
             )
             unchanged = not full and not changed and not removed and result.parsed == 0 and previous is not None
             # nothing new to remember: keep the old record (its time only makes more files get re-read)
