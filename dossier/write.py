@@ -22,6 +22,21 @@ class WriteError(Exception):
         self.diagnostic = diagnostic
 
 
+def _store(target: Path, data: "bytes | Path", mode: str = "xb") -> None:
+    """The one place output bytes reach the disk (tests inject disk-full and permission faults here)."""
+    if isinstance(data, Path):
+        shutil.copyfile(data, target)
+        return
+    with open(target, mode) as fh:
+        fh.write(data)
+
+
+def write_failed(path: Path, exc: OSError) -> WriteError:
+    """One line naming the path the user knows (not a temporary name) and the system's reason."""
+    reason = exc.strerror or str(exc)
+    return WriteError(dg.error("D504", f"could not write {path}: {reason}"))
+
+
 def safe_join(root: Path, rel: str) -> Path:
     """``root/rel``, refusing anything that would land outside ``root``."""
     p = PurePosixPath(rel)
@@ -80,25 +95,34 @@ class AtomicTree:
         return target
 
     def put(self, rel: str, data: bytes) -> None:
-        target = self._target(rel)
-        with open(target, "xb") as fh:
-            fh.write(data)
+        try:
+            _store(self._target(rel), data)
+        except OSError as exc:
+            raise write_failed(self.output / rel, exc) from None
         self.written += 1
 
     def link(self, rel: str, existing: Path) -> None:
         """Reuse an unchanged file of the current output: a hard link keeps its bytes and mtime."""
-        target = self._target(rel)
         try:
-            os.link(existing, target)
-        except OSError:
-            shutil.copy2(existing, target)
+            target = self._target(rel)
+            try:
+                os.link(existing, target)
+            except OSError:
+                shutil.copy2(existing, target)
+        except OSError as exc:
+            raise write_failed(self.output / rel, exc) from None
 
     def copy(self, rel: str, source: Path) -> None:
-        shutil.copyfile(source, self._target(rel))
-        self.written += 1
+        self.put(rel, source)
 
     def commit(self) -> None:
-        (self.tmp / MARKER).write_text("made by dossier; this folder is replaced on every build\n", encoding="utf-8")
+        try:
+            self._commit()
+        except OSError as exc:
+            raise write_failed(Path(exc.filename or self.output), exc) from None
+
+    def _commit(self) -> None:
+        _store(self.tmp / MARKER, "made by dossier; this folder is replaced on every build\n".encode(), "wb")
         for name in self.keep:  # files the host needs (CNAME, .nojekyll, .git) survive rebuilds
             old = safe_join(self.output, name)
             if old.exists() and not (self.tmp / name).exists():
@@ -106,7 +130,12 @@ class AtomicTree:
         old = self.parent / f".{self.output.name}.old-{os.getpid()}"
         if self.output.exists():
             os.replace(self.output, old)
-        os.replace(self.tmp, self.output)
+        try:
+            os.replace(self.tmp, self.output)
+        except OSError:
+            if old.exists() and not self.output.exists():
+                os.replace(old, self.output)  # put the previous output back
+            raise
         if old.exists():
             shutil.rmtree(old, ignore_errors=True)
 
@@ -150,10 +179,11 @@ def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
             target = safe_join(output, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.new-{pid}")
-            if isinstance(data, Path):
-                shutil.copyfile(data, tmp)
-            else:
-                tmp.write_bytes(data)
+            try:
+                _store(tmp, data, "wb")
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise write_failed(target, exc) from None
             entries.append([rel, tmp.name, target.exists()])
         for rel in removed:
             entries.append([rel, None, safe_join(output, rel).exists()])
@@ -161,18 +191,24 @@ def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
             if existed:
                 target = safe_join(output, rel)
                 os.link(target, target.with_name(f".{target.name}.bak-{pid}"))
-        journal.write_text(json.dumps(entries), encoding="utf-8")
-    except BaseException:
+        _store(journal, json.dumps(entries).encode(), "wb")
+    except BaseException as exc:
         _roll_back(output, journal, entries)
+        if isinstance(exc, OSError):
+            raise write_failed(Path(exc.filename or output), exc) from None
         raise
     emptied = set()
-    for rel, tmp, _existed in entries:  # the commit: renames and unlinks only
-        target = safe_join(output, rel)
-        if tmp:
-            os.replace(target.with_name(tmp), target)
-        else:
-            target.unlink(missing_ok=True)
-            emptied.add(target.parent)
+    try:
+        for rel, tmp, _existed in entries:  # the commit: renames and unlinks only
+            target = safe_join(output, rel)
+            if tmp:
+                os.replace(target.with_name(tmp), target)
+            else:
+                target.unlink(missing_ok=True)
+                emptied.add(target.parent)
+    except OSError as exc:
+        _roll_back(output, journal, entries)
+        raise write_failed(Path(exc.filename or output), exc) from None
     for folder in sorted(emptied, key=lambda f: -len(f.parts)):
         _prune_empty(output, folder)
     for rel, _tmp, existed in entries:
