@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 content errors (or warnings with --strict), 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -48,6 +49,26 @@ def _summary(diags) -> str:
     return text + (f", {notes} note{'s' * (notes != 1)}" if notes else "")
 
 
+def _lock_output(source: Path, output: Path, command: str, wait: float):
+    """The output's lock (dossier/lock.py), or None after saying who holds it (exit 2)."""
+    from .lock import OutputBusy, OutputLock
+    from .write import check_output_dir
+
+    if check_output_dir(source, output) is not None:
+        return contextlib.nullcontext()  # refused anyway, with its own message: no lock file beside it
+    console = _console()
+    lock = OutputLock(output, command, wait=wait, say=lambda text: console.print(text, style="dim", markup=False))
+    try:
+        lock.acquire()
+    except OutputBusy as exc:
+        print(f"dossier: error: {exc}", file=sys.stderr)
+        return None
+    if lock.took_over:
+        console.print(f"note: took over the lock on {output} left by {lock.took_over.describe()}, which no longer runs",
+                      style="dim", markup=False)
+    return lock
+
+
 def cmd_build(args) -> int:
     from .build import BuildOptions, build
 
@@ -56,8 +77,12 @@ def cmd_build(args) -> int:
         print(f"dossier: error: source folder {source} does not exist", file=sys.stderr)
         return EXIT_USAGE
     output = Path(args.output) if args.output else source / "build"
-    result = build(BuildOptions(source=source, output=output, drafts=args.drafts, base_url=args.base_url,
-                                strict=args.strict, jobs=args.jobs, cache=not args.no_cache))
+    lock = _lock_output(source, output, "build", args.wait)
+    if lock is None:
+        return EXIT_USAGE
+    with lock:
+        result = build(BuildOptions(source=source, output=output, drafts=args.drafts, base_url=args.base_url,
+                                    strict=args.strict, jobs=args.jobs, cache=not args.no_cache))
     print_diagnostics(result.diagnostics)
     console = _console()
     if result.wrote_output:
@@ -280,9 +305,13 @@ def cmd_serve(args) -> int:
 
     options = BuildOptions(source=source, output=Path(args.output) if args.output else None, drafts=args.drafts,
                            jobs=args.jobs)
+    lock = _lock_output(source, Path(args.output) if args.output else source / "build", "serve", args.wait)
+    if lock is None:
+        return EXIT_USAGE
     try:
-        return serve(options, host=args.host, port=args.port, navigate=args.navigate, open_browser=args.open,
-                     report=report)
+        with lock:
+            return serve(options, host=args.host, port=args.port, navigate=args.navigate, open_browser=args.open,
+                         report=report)
     except PortInUse as exc:
         print(f"dossier: error: port {exc.port} on {exc.host} is already in use (another `dossier serve`?); "
               "stop that server or choose another port with --port", file=sys.stderr)
@@ -322,6 +351,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
     p.add_argument("--no-cache", action="store_true", help="ignore and do not write .dossier-cache/")
+    p.add_argument("--wait", type=float, default=300, metavar="SECONDS",
+                   help="how long to wait for another build writing the same output (default: 300; then exit 2)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("check", help="validate everything without writing output")
@@ -343,6 +374,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--navigate", action=argparse.BooleanOptionalAction, default=True,
                    help="after a content file is saved, open browser tabs go to its page (default: on)")
     p.add_argument("--jobs", type=int, default=0, help="worker processes for full builds (default: all cores)")
+    p.add_argument("--wait", type=float, default=300, metavar="SECONDS",
+                   help="how long to wait for a build writing the same output (default: 300; then exit 2)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("import", help="turn scraped articles (plain text or saved HTML) into draft articles")
