@@ -31,7 +31,9 @@ from .parse import ParseOptions, parse_all
 from .render import RenderError, Theme, ThemeError, Views, render, render_outputs
 from .resolve import resolve
 from .resolve.routes import output_path
-from .write import MARKER, AtomicTree, WriteError, check_output_dir, commit_in_place, recover, remove_files, safe_join
+from .write import (MARKER, AtomicTree, WriteError, check_output_dir, commit_in_place, in_place_clashes, recover,
+                    remove_files, safe_join, update_record)
+from .record import clash_error
 
 
 @dataclass
@@ -260,7 +262,7 @@ class Builder:
         hooks_ok = getattr(previous, "hooks_ok", True) if previous and not full else True
         # A full build streams every file into a new tree as it is rendered (memory stays
         # flat); an incremental one keeps the few changed files until all rendered well.
-        tree = AtomicTree(output, keep=config.keep).__enter__() if full and not self.in_place else None
+        tree = AtomicTree(output, keep=config.keep, origin=_origin(site)).__enter__() if full and not self.in_place else None
         try:
             def emit(path: str, data) -> None:
                 h = digest_bytes(data) if isinstance(data, bytes) else _static_digest(data)
@@ -305,13 +307,17 @@ class Builder:
                 tree.__exit__(None, None, None)
                 tree = None
             elif not full and (self.in_place or small) and (changed or removed or self.in_place):
+                _refuse_clashes(output, changed, set(previous.outputs) | hook_outputs, config, site)
+                update_record(output, set(previous.outputs) | hook_outputs | set(changed))  # a superset until done
                 commit_in_place(output, changed, removed)
                 if self.hooks and POST_WRITE and (changed or removed):
                     remove_files(output, sorted(hook_outputs))  # the hooks make their files afresh
+                    others = set(_walk(output))  # (the user's files are not the hooks')
                     hook_diags = _run_hooks(output, site)
                     result.diagnostics.extend(hook_diags)
                     hooks_ok = not hook_diags
-                    hook_outputs = set(_walk(output)) - set(digests) - {MARKER}
+                    hook_outputs = set(_walk(output)) - others
+                update_record(output, set(digests) | hook_outputs)
             elif full or changed or removed or not hooks_ok:
                 # (a hook that failed last time, e.g. a missing search binary, is retried)
                 diags, hook_outputs = self._write_tree(output, changed, digests, site, config)
@@ -342,7 +348,7 @@ class Builder:
         """A new tree beside the output (unchanged files hard-linked), hooks run over it, then swapped in."""
         diags: list[dg.Diagnostic] = []
         hook_outputs: set[str] = set()
-        with AtomicTree(output, keep=config.keep) as tree:
+        with AtomicTree(output, keep=config.keep, origin=_origin(site)) as tree:
             for path in sorted(digests):
                 data = changed.get(path)
                 if data is None:
@@ -412,14 +418,29 @@ def _walk(folder: Path):
 
 
 def _intact(output: Path, previous: State, config: Config) -> bool:
-    """The output holds exactly the files the previous build recorded (nobody added or deleted any)."""
+    """Every file the previous build recorded is still in the output (files the user added are theirs)."""
     if not (output / MARKER).is_file():
         return False
     expected = set(previous.outputs) | getattr(previous, "hook_outputs", set()) | {MARKER}
-    present = set(_walk(output))
-    keep = tuple(config.keep)
-    present = {p for p in present if not any(p == k or p.startswith(k.rstrip("/") + "/") for k in keep)}
-    return present == expected
+    return expected <= set(_walk(output))
+
+
+def _origin(site: Site):
+    """output path -> the source file of the page written there (None for indexes, exports, static files)."""
+    sources = {output_path(url): site.documents[r.doc_id].path for url, r in site.routes.items()
+               if r.doc_id in site.documents}
+    return sources.get
+
+
+def _refuse_clashes(output: Path, changed: dict, known: set, config: Config, site: Site) -> None:
+    """No in-place write over a file the user put in the output; ``keep:`` files win over pages."""
+    from .record import under
+
+    for rel in [r for r in changed if under(r, config.keep) and (output / r).exists() and r not in known]:
+        del changed[rel]
+    clashes = in_place_clashes(output, changed, known, config.keep)
+    if clashes:
+        raise WriteError(clash_error(output, clashes[0], _origin(site)(clashes[0])))
 
 
 def _store_key(parse_key: str) -> str:

@@ -12,8 +12,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 from . import diagnostics as dg
-
-MARKER = ".dossier-build"
+from .record import MARKER, clash_error, entries, read_record, record_text, theirs, under
 
 
 class WriteError(Exception):
@@ -71,7 +70,8 @@ def check_output_dir(source: Path, output: Path) -> dg.Diagnostic | None:
 class AtomicTree:
     """Collect a whole output tree in a temporary folder, then swap it in."""
 
-    def __init__(self, output: Path, keep: tuple[str, ...] = ()):
+    def __init__(self, output: Path, keep: tuple[str, ...] = (), origin=None):
+        self.origin = origin or (lambda rel: None)  # output path -> the source file of its page, for messages
         self.output = Path(output).resolve()
         self.parent = self.output.parent
         self.tmp = self.parent / f".{self.output.name}.tmp-{os.getpid()}"
@@ -122,11 +122,21 @@ class AtomicTree:
             raise write_failed(Path(exc.filename or self.output), exc) from None
 
     def _commit(self) -> None:
-        _store(self.tmp / MARKER, "made by dossier; this folder is replaced on every build\n".encode(), "wb")
-        for name in self.keep:  # files the host needs (CNAME, .nojekyll, .git) survive rebuilds
-            old = safe_join(self.output, name)
-            if old.exists() and not (self.tmp / name).exists():
-                os.replace(old, self.tmp / name) if old.is_dir() else shutil.copy2(old, self.tmp / name)
+        mine, _ = entries(self.tmp)
+        present, empty = entries(self.output)
+        kept = {p for p in present if under(p, self.keep)}
+        carried = theirs(present, read_record(self.output), mine) | kept
+        clashes = sorted((carried & mine) - kept)
+        if clashes:
+            raise WriteError(clash_error(self.output, clashes[0], self.origin(clashes[0])))
+        for rel in sorted(carried):  # the user's files: hard links, so a failure here loses nothing
+            target = self._target(rel)
+            if rel in mine:
+                target.unlink()  # keep: wins over a page of the same name
+            _carry(self.output / rel, target)
+        for rel in sorted(empty - {p for p in mine}):
+            safe_join(self.tmp, rel).mkdir(parents=True, exist_ok=True)
+        _store(self.tmp / MARKER, record_text(mine - kept - {MARKER}), "wb")
         old = self.parent / f".{self.output.name}.old-{os.getpid()}"
         if self.output.exists():
             os.replace(self.output, old)
@@ -146,6 +156,36 @@ class AtomicTree:
         if exc_type is not None:
             self.abort()
         return False
+
+
+def _carry(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        else:
+            shutil.copy2(source, target)
+
+
+def update_record(output: Path, ours) -> None:
+    """Rewrite the record after an in-place commit (atomically)."""
+    output = Path(output)
+    tmp = output / f".{MARKER}.new-{os.getpid()}"
+    try:
+        _store(tmp, record_text(set(ours) - {MARKER}), "wb")
+        os.replace(tmp, output / MARKER)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_failed(output / MARKER, exc) from None
+
+
+def in_place_clashes(output: Path, changed, known, keep=()) -> list[str]:
+    """Paths an in-place commit would write over a file of the user's (not in the record, nor ``known``)."""
+    record = read_record(output)
+    ours = set(known) | (record or set())
+    return sorted(rel for rel in changed if rel not in ours and not under(rel, keep)
+                  and os.path.lexists(safe_join(Path(output), rel)))
 
 
 def recover(output: Path) -> None:
@@ -209,12 +249,12 @@ def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
     except OSError as exc:
         _roll_back(output, journal, entries)
         raise write_failed(Path(exc.filename or output), exc) from None
-    for folder in sorted(emptied, key=lambda f: -len(f.parts)):
-        _prune_empty(output, folder)
     for rel, _tmp, existed in entries:
         if existed:
             target = safe_join(output, rel)
             target.with_name(f".{target.name}.bak-{pid}").unlink(missing_ok=True)
+    for folder in sorted(emptied, key=lambda f: -len(f.parts)):  # (after the backups went: they were in them)
+        _prune_empty(output, folder)
     journal.unlink(missing_ok=True)
 
 
