@@ -292,3 +292,12 @@ def test_golden_files_hold_whatever_the_cldr_spacing(tmp_path, monkeypatch, spac
     expected = (REPO / "tests" / "golden" / "timeline.json").read_bytes()
     assert built != expected  # the respaced data did reach the output
     assert loose(built.decode()) == loose(expected.decode())
+
+
+def test_the_locked_set_gives_the_golden_bytes_exactly(site):
+    """With the locked babel (requirements/test.txt, as setup-test-env installs) the bytes are the golden ones."""
+    from conftest import REPO, babel_is_locked
+
+    if not babel_is_locked():
+        pytest.skip("babel is not the locked version: run scripts/setup-test-env (the golden test compares up to CLDR spacing)")
+    assert (site.out / "timeline.json").read_bytes() == (REPO / "tests" / "golden" / "timeline.json").read_bytes()
