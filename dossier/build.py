@@ -307,8 +307,10 @@ class Builder:
                 tree.__exit__(None, None, None)
                 tree = None
             elif not full and (self.in_place or small) and (changed or removed or self.in_place):
-                _refuse_clashes(output, changed, set(previous.outputs) | hook_outputs, config, site)
-                update_record(output, set(previous.outputs) | hook_outputs | set(changed))  # a superset until done
+                known = set(previous.outputs) | hook_outputs
+                _refuse_clashes(output, changed, known, config, site)
+                if not known.issuperset(changed):
+                    update_record(output, known | set(changed))  # a superset until the commit is done
                 commit_in_place(output, changed, removed)
                 if self.hooks and POST_WRITE and (changed or removed):
                     remove_files(output, sorted(hook_outputs))  # the hooks make their files afresh
@@ -317,7 +319,8 @@ class Builder:
                     result.diagnostics.extend(hook_diags)
                     hooks_ok = not hook_diags
                     hook_outputs = set(_walk(output)) - others
-                update_record(output, set(digests) | hook_outputs)
+                if set(digests) | hook_outputs != known:
+                    update_record(output, set(digests) | hook_outputs)
             elif full or changed or removed or not hooks_ok:
                 # (a hook that failed last time, e.g. a missing search binary, is retried)
                 diags, hook_outputs = self._write_tree(output, changed, digests, site, config)

@@ -181,10 +181,8 @@ def update_record(output: Path, ours) -> None:
 
 
 def in_place_clashes(output: Path, changed, known, keep=()) -> list[str]:
-    """Paths an in-place commit would write over a file of the user's (not in the record, nor ``known``)."""
-    record = read_record(output)
-    ours = set(known) | (record or set())
-    return sorted(rel for rel in changed if rel not in ours and not under(rel, keep)
+    """Paths an in-place commit would write over a file of the user's (one the last build did not write)."""
+    return sorted(rel for rel in changed if rel not in known and not under(rel, keep)
                   and os.path.lexists(safe_join(Path(output), rel)))
 
 
