@@ -97,6 +97,22 @@
     try {
       history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
     } catch (e) { /* some browsers refuse this on file:// pages; filtering still works */ }
+    carryFilters();
+  }
+
+  /* Links to /timeline/ and /map/ carry the chosen facets (the same names on both pages), so
+     the filtered view moves from one to the other. */
+  function carryFilters() {
+    var params = new URLSearchParams();
+    for (var i = 0; i < selects.length; i++) {
+      if (selects[i].value) params.set(selects[i].getAttribute("data-facet"), selects[i].value);
+    }
+    var query = params.toString();
+    var links = document.querySelectorAll("a[href]");
+    for (var j = 0; j < links.length; j++) {
+      var a = links[j];
+      if (a.origin === location.origin && /\/(timeline|map)\/$/.test(a.pathname)) a.search = query ? "?" + query : "";
+    }
   }
 
   function readUrl() {
@@ -135,5 +151,5 @@
 
   readUrl();
   apply();
-  form.hidden = false;
+  carryFilters();
 })();
