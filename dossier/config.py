@@ -187,8 +187,8 @@ def _check_map(settings: dict, rel: str, line: int) -> list[dg.Diagnostic]:
     settings["tiles"] = tiles
     if not str(settings.get("attribution") or "").strip():
         out.append(dg.warning("D112", "config: map.tiles is set without map.attribution; tile servers require a credit "
-                              "on the map", rel, line, hint='add map: {attribution: "© OpenStreetMap contributors"} '
-                              "(the wording your tile server asks for)"))
+                              "on the map", rel, line, hint="add map.attribution with the credit your tile server asks for, "
+                              'e.g. attribution: "© OpenStreetMap contributors"'))
     return out
 
 

@@ -106,6 +106,10 @@
       el.setAttribute("data-count", String(count));
     }
     m.on("click", onSelect);
+    m.on("keypress", function (e) {  /* Enter or Space on a focused marker (Leaflet only handles Enter for popups) */
+      var key = e.originalEvent.key;
+      if (key === "Enter" || key === " ") { e.originalEvent.preventDefault(); onSelect(); }
+    });
     return m;
   }
 
@@ -251,33 +255,21 @@
     return counts;
   };
 
-  Axis.prototype.render = function (events, pass) {
-    var counts = this.count(events, pass), bins = this.bins, hist = this.hist, self = this;
-    var max = 1;
-    counts.forEach(function (c) { max = Math.max(max, c[0] + c[1] + c[2]); });
-    var frag = document.createDocumentFragment();
-    var every = Math.max(1, Math.ceil(bins.length / 8));
+  /* Bars are built once per domain and updated in place (a double click keeps its target). */
+  Axis.prototype.build = function () {
+    var self = this, every = Math.max(1, Math.ceil(this.bins.length / 8));
     var cols = document.createElement("div");
     cols.className = "tm-bars";
-    bins.forEach(function (bin, i) {
-      var c = counts[i], total = c[0] + c[1] + c[2];
+    this.barEls = this.bins.map(function (bin, i) {
       var bar = document.createElement("button");
       bar.type = "button";
-      bar.className = "tm-bar" + (self.inBrush(bin) ? " is-selected" : "");
-      bar.tabIndex = i === self.cursor ? 0 : -1;
+      bar.className = "tm-bar";
       bar.setAttribute("data-i", String(i));
-      var text = self.binLabel(bin, true) + ": " + plural(total, "event");
-      if (c[1]) text += ", " + c[1] + " known only to a longer period or spanning it";
-      if (c[2]) text += ", " + c[2] + " approximate";
-      bar.setAttribute("aria-label", text);
-      bar.setAttribute("aria-pressed", self.inBrush(bin) ? "true" : "false");
-      bar.title = text;
-      [[0, "tm-exact"], [1, "tm-span"], [2, "tm-approx"]].forEach(function (part) {
-        if (!c[part[0]]) return;
+      var segs = ["tm-exact", "tm-span", "tm-approx"].map(function (cls) {
         var s = document.createElement("span");
-        s.className = "tm-seg " + part[1];
-        s.style.height = (c[part[0]] / max * 100) + "%";
+        s.className = "tm-seg " + cls;
         bar.appendChild(s);
+        return s;
       });
       var label = document.createElement("span");
       label.className = "tm-tick";
@@ -285,10 +277,32 @@
       if (i % every === 0) label.textContent = self.binLabel(bin, false);
       bar.appendChild(label);
       cols.appendChild(bar);
+      return { el: bar, segs: segs, text: self.binLabel(bin, true) };
     });
-    frag.appendChild(cols);
-    hist.textContent = "";
-    hist.appendChild(frag);
+    this.hist.textContent = "";
+    this.hist.appendChild(cols);
+    this.builtFor = this.d0 + ":" + this.d1;
+  };
+
+  Axis.prototype.render = function (events, pass) {
+    if (this.builtFor !== this.d0 + ":" + this.d1) this.build();
+    var counts = this.count(events, pass), bins = this.bins, self = this, max = 1;
+    counts.forEach(function (c) { max = Math.max(max, c[0] + c[1] + c[2]); });
+    this.barEls.forEach(function (bar, i) {
+      var c = counts[i], total = c[0] + c[1] + c[2], on = self.inBrush(bins[i]);
+      var text = bar.text + ": " + plural(total, "event");
+      if (c[1]) text += ", " + c[1] + " known only to a longer period or spanning it";
+      if (c[2]) text += ", " + c[2] + " approximate";
+      var el = bar.el;
+      if (el.getAttribute("aria-label") !== text) { el.setAttribute("aria-label", text); el.title = text; }
+      el.classList.toggle("is-selected", on);
+      el.setAttribute("aria-pressed", on ? "true" : "false");
+      el.tabIndex = i === self.cursor ? 0 : -1;
+      for (var k = 0; k < 3; k++) {
+        bar.segs[k].hidden = !c[k];
+        bar.segs[k].style.height = (c[k] / max * 100) + "%";
+      }
+    });
     var unitText = { year: "per year", month: "per month", day: "per day" }[this.unit];
     var b = this.state.brush;
     this.rangeEl.textContent = bins.length ? (this.binLabel(bins[0], true) + " – " + this.binLabel(bins[bins.length - 1], true) +
@@ -327,9 +341,9 @@
 
   Axis.prototype.focusBar = function (i) {
     this.cursor = Math.max(0, Math.min(this.bins.length - 1, i));
-    var bars = this.hist.querySelectorAll(".tm-bar");
-    for (var k = 0; k < bars.length; k++) bars[k].tabIndex = k === this.cursor ? 0 : -1;
-    if (bars[this.cursor]) bars[this.cursor].focus();
+    var self = this;
+    this.barEls.forEach(function (bar, k) { bar.el.tabIndex = k === self.cursor ? 0 : -1; });
+    if (this.barEls[this.cursor]) this.barEls[this.cursor].el.focus();
   };
 
   Axis.prototype.wire = function () {
