@@ -108,12 +108,13 @@
       if (selects[i].value) params.set(selects[i].getAttribute("data-facet"), selects[i].value);
     }
     var query = params.toString();
-    var links = document.querySelectorAll("a[href]");
-    for (var j = 0; j < links.length; j++) {
-      var a = links[j];
-      if (a.origin === location.origin && /\/(timeline|map)\/$/.test(a.pathname)) a.search = query ? "?" + query : "";
+    if (!carried) {  /* found once: a long timeline holds thousands of other links */
+      carried = Array.prototype.filter.call(document.querySelectorAll("header a[href], main a[href$='/timeline/'], main a[href$='/map/']"),
+        function (a) { return a.origin === location.origin && /\/(timeline|map)\/$/.test(a.pathname); });
     }
+    for (var j = 0; j < carried.length; j++) carried[j].search = query ? "?" + query : "";
   }
+  var carried = null;
 
   function readUrl() {
     var params = new URLSearchParams(location.search);

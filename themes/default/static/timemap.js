@@ -20,6 +20,7 @@
 
   var DAY = 86400000;
   var CELL = 44; /* cluster grid, in pixels */
+  var PAGE = 200; /* events listed at a time under the map */
   var FACET_KEYS = ["person", "place", "organization", "tag"];
   var SHAPE_TEXT = { point: "exact place", area: "approximate location", region: "whole country or region" };
   var lang = document.documentElement.lang || "en";
@@ -96,15 +97,10 @@
     return pl.t + ": " + plural(n, "event") + " (" + SHAPE_TEXT[pl.g] + ")";
   }
 
-  function addMarker(layer, latlng, cls, html, label, count, onSelect) {
-    var size = html ? 30 : 18;
-    var icon = L.divIcon({ className: "tm-marker " + cls, html: html, iconSize: [size, size] });
-    var m = L.marker(latlng, { icon: icon, keyboard: true, title: label, riseOnHover: true }).addTo(layer);
-    var el = m.getElement();
-    if (el) {
-      el.setAttribute("aria-label", label);
-      el.setAttribute("data-count", String(count));
-    }
+  function addMarker(layer, latlng, cls, big, onSelect) {
+    var size = big ? 30 : 18;
+    var icon = L.divIcon({ className: "tm-marker " + cls, html: "", iconSize: [size, size] });
+    var m = L.marker(latlng, { icon: icon, keyboard: true, riseOnHover: true }).addTo(layer);
     m.on("click", onSelect);
     m.on("keypress", function (e) {  /* Enter or Space on a focused marker (Leaflet only handles Enter for popups) */
       var key = e.originalEvent.key;
@@ -113,33 +109,64 @@
     return m;
   }
 
-  function drawMarkers(ctx, groups) {
-    var map = ctx.map, places = ctx.places, layer = ctx.layer;
-    layer.clearLayers();
-    clusters(map, places, groups).forEach(function (c) {
-      if (c.groups.length === 1) {
-        var g = c.groups[0], pl = places[g.p], n = g.events.length;
-        if (pl.g !== "point") {
-          L.circle([pl.lat, pl.lon], { radius: pl.r, interactive: false, className: "tm-circle tm-circle-" + pl.g }).addTo(layer);
-        }
-        addMarker(layer, [pl.lat, pl.lon], "tm-shape tm-shape-" + pl.g, n > 1 ? String(n) : "", markerLabel(pl, n), n,
-          function () { ctx.select(g.events, pl); });
-        return;
+  function clusterEvents(c) { return [].concat.apply([], c.groups.map(function (g) { return g.events; })); }
+
+  /* One marker (and its circle of uncertainty) for a cluster; entry.c is the cluster it shows now. */
+  function makeEntry(ctx, c) {
+    var map = ctx.map, places = ctx.places, entry = { c: c, layers: [] };
+    if (c.groups.length === 1) {
+      var pl = places[c.groups[0].p];
+      if (pl.g !== "point") {
+        entry.layers.push(L.circle([pl.lat, pl.lon], { radius: pl.r, interactive: false, className: "tm-circle tm-circle-" + pl.g }).addTo(ctx.layer));
       }
-      var lat = 0, lon = 0, names = [], bounds = L.latLngBounds([]);
-      c.groups.forEach(function (g) {
-        var pl = places[g.p];
-        lat += pl.lat * g.events.length; lon += pl.lon * g.events.length;
-        bounds.extend([pl.lat, pl.lon]);
-        if (names.indexOf(pl.t) < 0) names.push(pl.t);
+      entry.marker = addMarker(ctx.layer, [pl.lat, pl.lon], "tm-shape tm-shape-" + pl.g, c.count > 1, function () {
+        ctx.select(entry.c.groups[0].events, pl);
       });
-      var label = plural(c.count, "event") + " at " + plural(c.groups.length, "place") + ": " + names.join(", ") + "; zoom in";
-      addMarker(layer, [lat / c.count, lon / c.count], "tm-shape tm-shape-cluster", String(c.count), label, c.count, function () {
-        var target = Math.min(map.getBoundsZoom(bounds.pad(0.3)), map.getMaxZoom());
-        if (target > map.getZoom()) map.fitBounds(bounds.pad(0.3));
-        else ctx.select([].concat.apply([], c.groups.map(function (g) { return g.events; })), null);
+    } else {
+      var lat = 0, lon = 0;
+      c.groups.forEach(function (g) { lat += places[g.p].lat; lon += places[g.p].lon; });
+      entry.marker = addMarker(ctx.layer, [lat / c.groups.length, lon / c.groups.length], "tm-shape tm-shape-cluster", true, function () {
+        var bounds = L.latLngBounds(entry.c.groups.map(function (g) { return [places[g.p].lat, places[g.p].lon]; })).pad(0.3);
+        if (Math.min(map.getBoundsZoom(bounds), map.getMaxZoom()) > map.getZoom()) map.fitBounds(bounds);
+        else ctx.select(clusterEvents(entry.c), null);
       });
+    }
+    entry.layers.push(entry.marker);
+    return entry;
+  }
+
+  function labelEntry(ctx, entry) {
+    var c = entry.c, places = ctx.places, label;
+    if (c.groups.length === 1) {
+      label = markerLabel(places[c.groups[0].p], c.count);
+    } else {
+      var names = [];
+      c.groups.forEach(function (g) { if (names.indexOf(places[g.p].t) < 0) names.push(places[g.p].t); });
+      label = plural(c.count, "event") + " at " + plural(c.groups.length, "place") + ": " + names.join(", ") + "; zoom in";
+    }
+    var el = entry.marker.getElement();
+    if (!el || el.getAttribute("data-count") === String(c.count)) return;
+    el.textContent = c.count > 1 ? String(c.count) : "";
+    el.setAttribute("aria-label", label);
+    el.title = label;
+    el.setAttribute("data-count", String(c.count));
+  }
+
+  /* Markers are kept between updates when their cluster keeps its places: a brush only changes counts. */
+  function drawMarkers(ctx, groups) {
+    var zoom = ctx.map.getZoom(), old = ctx.drawn || {}, now = {};
+    clusters(ctx.map, ctx.places, groups).forEach(function (c) {
+      var ids = c.groups.map(function (g) { return g.p; }).sort(function (x, y) { return x - y; });
+      var key = zoom + "|" + ids.join(",") + (c.groups.length === 1 && c.count > 1 ? "+" : "");
+      var entry = old[key];
+      if (entry) delete old[key];
+      else entry = makeEntry(ctx, c);
+      entry.c = c;
+      labelEntry(ctx, entry);
+      now[key] = entry;
     });
+    Object.keys(old).forEach(function (k) { old[k].layers.forEach(function (l) { ctx.layer.removeLayer(l); }); });
+    ctx.drawn = now;
   }
 
   function groupsOf(events, shown) {
@@ -426,6 +453,14 @@
     var card = document.getElementById("tm-card");
     var empty = document.getElementById("tm-empty");
     var items = document.querySelectorAll("#tm-list > li");
+    var limit = PAGE, moreEl = null;
+    if (items.length > PAGE) {  /* without the script every event is listed; with it, a page at a time */
+      moreEl = document.createElement("p");
+      moreEl.className = "tm-more";
+      moreEl.innerHTML = '<span></span> <button type="button">List more</button>';
+      moreEl.querySelector("button").addEventListener("click", function () { limit += PAGE; state.update(); });
+      document.getElementById("tm-list").insertAdjacentElement("afterend", moreEl);
+    }
     var lo = Infinity, hi = -Infinity;
     events.forEach(function (ev, i) {
       var a = dateOf(ev.s), b = dateOf(ev.e - 1);
@@ -459,7 +494,7 @@
       return out;
     };
 
-    state.update = function () {
+    state.update = function (dragging) {
       var want = wanted(), b = state.brush, visible = 0, n = want.length;
       for (var i = 0; i < events.length; i++) {
         var ev = events[i], ok = inPlace[ev.p];
@@ -468,7 +503,13 @@
         var on = ok && (!b || (ev.s < b[1] && ev.e > b[0]));
         shown[i] = on;
         if (on) visible++;
-        if (ev.shown !== on) { ev.shown = on; if (ev.li) ev.li.hidden = !on; }
+        /* the list shows the first `limit` matching events: a brush re-lays out a page of them, not thousands */
+        var listed = on && visible <= limit;
+        if (ev.shown !== listed) { ev.shown = listed; if (ev.li) ev.li.hidden = !listed; }
+      }
+      if (moreEl) {
+        moreEl.hidden = visible <= limit;
+        moreEl.querySelector("span").textContent = "The first " + limit + " of " + plural(visible, "matching event") + " are listed.";
       }
       drawMarkers(state, groupsOf(events, shown));
       axis.render(events, pass);
@@ -476,12 +517,14 @@
         : visible + " of " + plural(events.length, "event");
       if (empty) empty.hidden = visible > 0;
       if (fromEl) { fromEl.value = b ? isoDay(b[0]) : ""; toEl.value = b ? isoDay(b[1] - 1) : ""; }
-      writeUrl();
+      clearTimeout(urlTimer);  /* a drag updates many times a second: the address once it settles */
+      if (dragging) urlTimer = setTimeout(writeUrl, 150); else writeUrl();
     };
+    var urlTimer = null;
 
     state.setBrush = function (b) {
       state.brush = b;
-      state.update();
+      state.update(true);
     };
 
     state.select = function (ids, pl, quiet) {
@@ -572,17 +615,18 @@
     window.addEventListener("popstate", function () { readUrl(); state.update(); });
     state.update();
     root.classList.add("is-ready");
-    window.dossierTimemap = { state: state, axis: axis, events: events };  /* for tests and benchmarks */
+    window.dossierTimemap = { state: state, axis: axis, events: events, readyAt: performance.now() };  /* for tests and benchmarks */
   }
 
-  /* Links to /timeline/ and /map/ carry the chosen facets, so the filtered view moves between them. */
+  /* Links to /timeline/ and /map/ carry the chosen facets, so the filtered view moves between them.
+     They are found once (a long list holds thousands of other links). */
+  var carried = null;
   function carryFilters(query) {
-    var links = document.querySelectorAll("a[href]");
-    for (var i = 0; i < links.length; i++) {
-      var a = links[i];
-      if (a.origin !== location.origin || !/\/(timeline|map)\/$/.test(a.pathname)) continue;
-      a.search = query ? "?" + query : "";
+    if (!carried) {
+      carried = Array.prototype.filter.call(document.querySelectorAll("header a[href], main a[href$='/timeline/'], main a[href$='/map/']"),
+        function (a) { return a.origin === location.origin && /\/(timeline|map)\/$/.test(a.pathname); });
     }
+    for (var i = 0; i < carried.length; i++) carried[i].search = query ? "?" + query : "";
   }
 
   function start() {
