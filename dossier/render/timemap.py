@@ -103,7 +103,7 @@ class MapData:
                 record.update(t=ev.title, u=item["url"], d=item["date_text"])
             self.places[index[key]]["n"] += 1
             self.records.append(record)
-            item.update(location=PRECISIONS[precision].text, shape=PRECISIONS[precision].shape, n=len(self.items))
+            item.update(location=PRECISIONS[precision].text, shape=PRECISIONS[precision].shape)
             self.items.append(item)
 
     @staticmethod

@@ -71,22 +71,29 @@
     return map;
   }
 
+  /* The view holding every place and its circle of uncertainty. */
   function fitTo(map, places, ids) {
-    var pts = ids.map(function (i) { return [places[i].lat, places[i].lon]; });
-    if (!pts.length) { map.setView([20, 0], 1); return; }
-    if (pts.length === 1) { map.setView(pts[0], 6); return; }
-    map.fitBounds(L.latLngBounds(pts), { padding: [28, 28], maxZoom: 8 });
+    if (!ids.length) { map.setView([20, 0], 1); return; }
+    var bounds = L.latLngBounds([]);
+    ids.forEach(function (i) {
+      var pl = places[i], at = L.latLng(pl.lat, pl.lon);
+      bounds.extend(pl.r ? at.toBounds(pl.r * 2) : at);
+    });
+    if (ids.length === 1 && !places[ids[0]].r) map.setView([places[ids[0]].lat, places[ids[0]].lon], 6);
+    else map.fitBounds(bounds, { padding: [40, 40], maxZoom: 8 });
   }
 
-  /* Groups (one per place) -> clusters on a pixel grid at the current zoom. */
+  /* Groups (one per place) -> clusters at the current zoom: greedily, the busiest places first, a
+     place joins the first cluster whose first place is less than CELL pixels away. */
   function clusters(map, places, groups) {
-    var zoom = map.getZoom(), cells = {}, out = [];
-    for (var i = 0; i < groups.length; i++) {
-      var g = groups[i], pl = places[g.p];
-      var pt = map.project([pl.lat, pl.lon], zoom);
-      var key = Math.floor(pt.x / CELL) + ":" + Math.floor(pt.y / CELL);
-      var c = cells[key];
-      if (!c) { c = cells[key] = { groups: [], count: 0 }; out.push(c); }
+    var zoom = map.getZoom(), out = [];
+    var order = groups.slice().sort(function (x, y) { return y.events.length - x.events.length || x.p - y.p; });
+    for (var i = 0; i < order.length; i++) {
+      var g = order[i], pl = places[g.p], pt = map.project([pl.lat, pl.lon], zoom), c = null;
+      for (var k = 0; k < out.length && !c; k++) {
+        if (Math.abs(out[k].x - pt.x) < CELL && Math.abs(out[k].y - pt.y) < CELL) c = out[k];
+      }
+      if (!c) { c = { groups: [], count: 0, x: pt.x, y: pt.y }; out.push(c); }
       c.groups.push(g);
       c.count += g.events.length;
     }
@@ -614,6 +621,7 @@
     map.on("moveend", onMove);
     window.addEventListener("popstate", function () { readUrl(); state.update(); });
     state.update();
+    document.getElementById("tm-list").classList.add("is-managed");  /* after the first update set every item's state */
     root.classList.add("is-ready");
     window.dossierTimemap = { state: state, axis: axis, events: events, readyAt: performance.now() };  /* for tests and benchmarks */
   }
