@@ -168,3 +168,28 @@ def test_place_and_person_pages_have_mini_maps_with_svg_fallback(example_build):
     assert "/map/?place=kabul" in kabul
     person = (out / "people" / "ahmad-massoud" / "index.html").read_text(encoding="utf-8")
     assert 'data-mode="mini"' in person and "/map/?person=ahmad-massoud" in person
+
+
+def _map_places(site):
+    html = site.read("map/index.html")
+    start = html.index('id="tm-data">') + len('id="tm-data">')
+    return {p["t"]: p for p in json.loads(html[start:html.index("</script>", start)])["places"]}
+
+
+def test_incremental_build_redraws_the_map_when_a_place_moves_or_an_event_changes(tmp_path):
+    from conftest import build_example
+
+    site = build_example(tmp_path / "site")
+    assert _map_places(site)["Kabul"]["lat"] == 34.5553
+    kabul = site.root / "content/places/kabul.md"
+    kabul.write_text(kabul.read_text(encoding="utf-8").replace("34.5553", "34.6001"), encoding="utf-8")
+    assert site.build("--strict").code == 0
+    assert _map_places(site)["Kabul"]["lat"] == 34.6001  # only the coordinates changed: the card digest covers them
+    assert "34.60" in site.read("places/kabul/index.html")
+    event = site.root / "content/events/fall-of-kabul.md"
+    event.write_text(event.read_text(encoding="utf-8").replace("place: Kabul\n", "place: Kabul\nlocation_precision: town\n"),
+                     encoding="utf-8")
+    assert site.build("--strict").code == 0
+    kabul_town = [p for p in json.loads(site.read("map/index.html").split('id="tm-data">')[1].split("</script>")[0])["places"]
+                  if p["t"] == "Kabul" and p["g"] == "area"]
+    assert len(kabul_town) == 1 and kabul_town[0]["n"] == 1 and kabul_town[0]["r"] == 5000
