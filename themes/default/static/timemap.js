@@ -44,19 +44,28 @@
   }
 
   /* ------------------------------------------------------------ the map */
+  function cssVar(name, fallback) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+  }
+
   function baseLayer(map, root) {
     var tiles = root.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { attribution: root.getAttribute("data-attribution") || "", maxZoom: 18 }).addTo(map);
       return;
     }
-    if (window.dossierBasemap) {
-      L.geoJSON(window.dossierBasemap, {
-        interactive: false,
-        style: { className: "tm-country", color: "#8d9aa3", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1 }
-      }).addTo(map);
-    }
     map.attributionControl.addAttribution('Outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>');
+    if (!window.dossierBasemap) return;
+    /* The outlines go on one canvas in their own pane under the markers and circles, drawn in a
+       task of their own once the markers are up (177 countries as SVG paths cost a long task). */
+    map.createPane("basemap").style.zIndex = 250;
+    setTimeout(function () {
+      L.geoJSON(window.dossierBasemap, {
+        interactive: false, pane: "basemap", renderer: L.canvas({ pane: "basemap", padding: 0.3 }),
+        style: { color: cssVar("--tm-border", "#8d9aa3"), weight: 0.8, fillColor: cssVar("--tm-land", "#f4f1ea"), fillOpacity: 1 }
+      }).addTo(map);
+      root.classList.add("has-basemap");
+    }, 0);
   }
 
   function makeMap(root, canvas) {
@@ -637,12 +646,31 @@
     for (var i = 0; i < carried.length; i++) carried[i].search = query ? "?" + query : "";
   }
 
+  /* Leaflet's stylesheet is loaded here, not in <head>: only the interactive map needs it, and it
+     would block the first paint of the page (the static map and the list). */
+  function withCss(href, then) {
+    var done = false;
+    function go() { if (!done) { done = true; then(); } }
+    if (!href) { go(); return; }
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.onload = go;
+    link.onerror = go;
+    setTimeout(go, 3000);
+    document.head.appendChild(link);
+  }
+
   function start() {
     if (!window.L) return;  /* Leaflet missing: the static map and the list remain */
-    var full = document.getElementById("timemap");
-    if (full && full.getAttribute("data-mode") === "full") fullMap(full);
-    var minis = document.querySelectorAll(".timemap[data-mode='mini']");
-    for (var i = 0; i < minis.length; i++) miniMap(minis[i]);
+    var roots = document.querySelectorAll(".timemap[data-mode]");
+    if (!roots.length) return;
+    withCss(roots[0].getAttribute("data-css"), function () {
+      for (var i = 0; i < roots.length; i++) {
+        if (roots[i].getAttribute("data-mode") === "full") fullMap(roots[i]);
+        else miniMap(roots[i]);
+      }
+    });
   }
 
   start();
