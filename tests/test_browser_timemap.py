@@ -224,3 +224,25 @@ def test_scripts_do_not_shift_the_layout(browser, example_server, device, path):
     page.wait_for_timeout(500)
     assert page.evaluate("window.__cls") < 0.01
     page.close()
+
+
+def test_a_dossier_without_placed_events_has_a_working_empty_map(browser, make_site, minimal_files):
+    from conftest import StaticServer
+
+    site = make_site(minimal_files)
+    assert site.build().code == 0
+    server = StaticServer(site.out)
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    watch = Watch(page)
+    try:
+        page.goto(server.url + "map/")
+        page.wait_for_selector("#timemap.is-ready")
+        assert page.locator("#tm-list > li").count() == 0 and marker_total(page) == 0
+        assert page.locator("#tm-empty").is_visible()
+        page.goto(server.url + "places/panjshir/")  # a place with coordinates and no events: its own point
+        page.wait_for_selector(".minimap .tm-marker")
+        assert page.locator(".minimap .tm-marker").get_attribute("aria-label").startswith("Panjshir Valley: 0 events")
+    finally:
+        page.close()
+        server.close()
+    assert watch.offsite == [] and watch.errors == []

@@ -24,6 +24,7 @@
   var FACET_KEYS = ["person", "place", "organization", "tag"];
   var SHAPE_TEXT = { point: "exact place", area: "approximate location", region: "whole country or region" };
   var lang = document.documentElement.lang || "en";
+  var FORMATS = {};
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
@@ -281,7 +282,11 @@
     if (this.unit === "year") return String(t.getUTCFullYear());
     var opts = this.unit === "month" ? { month: long ? "long" : "short", year: "numeric", timeZone: "UTC" }
       : { day: "numeric", month: long ? "long" : "short", year: long ? "numeric" : undefined, timeZone: "UTC" };
-    try { return new Intl.DateTimeFormat(lang, opts).format(t); } catch (e) { return isoDay(bin.start); }
+    var key = this.unit + (long ? "L" : "S"), fmt = FORMATS[key];
+    try {
+      if (!fmt) fmt = FORMATS[key] = new Intl.DateTimeFormat(lang, opts);  /* one formatter per kind: they are costly to make */
+      return fmt.format(t);
+    } catch (e) { return isoDay(bin.start); }
   };
 
   /* Counts per bin of the events passing the facets and the map view: exact, spanning, approximate. */
@@ -591,8 +596,8 @@
       var params = new URLSearchParams(location.search);
       selects.forEach(function (s) {
         var v = params.get(s.getAttribute("data-facet")) || "";
-        s.value = v;
-        if (s.value !== v) s.value = "";
+        if (s.value !== v) s.value = v;
+        if (s.value !== v) s.value = "";  /* an unknown value in the address: ignore it */
       });
       var a = parseDay(params.get("from")), b = parseDay(params.get("to"));
       state.brush = a != null && b != null && b >= a ? [a, b + 1] : null;
