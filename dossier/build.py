@@ -470,7 +470,8 @@ def _card_digest(doc: Document, url: str | None) -> str:
     f = doc.fields
     summary = f.get("summary") or doc.text[: SUMMARY_CHARS + 1]
     parts = (doc.kind, doc.title, url, f.get("date"), f.get("end"), summary, f.get("lang"), doc.aliases,
-             f.get("status"), f.get("type"), f.get("tags", ()), doc.slug, f.get("sensitive"))
+             f.get("status"), f.get("type"), f.get("tags", ()), doc.slug, f.get("sensitive"),
+             f.get("coordinates"), f.get("location_precision"))  # the maps draw these
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 
@@ -531,5 +532,5 @@ def _affected(previous: State, graph: dict[str, DocGraph], site: Site) -> set[st
     urls |= {f"{FOLDERS[k]}/" for k in kinds if k in FOLDERS}
     urls |= {f"tags/{slugify(t)}/" for t in tags}
     if events:
-        urls.add("timeline/")
+        urls.update(("timeline/", "map/"))
     return urls

@@ -28,6 +28,7 @@ CODES = {
     "D108": "config problem",
     "D110": "Markdown could not be rendered",
     "D111": "control characters removed",
+    "D112": "map tiles without attribution",
     "D201": "link target not found",
     "D202": "link target ambiguous",
     "D203": "name claimed by two entities",

@@ -197,7 +197,7 @@ def test_a_long_timeline_is_compact_but_complete(tmp_path):
     event pages, the entity timelines and in the filters) but keep every event and what each must show."""
     site = build_fixture(tmp_path / "site", config="title: T\ntimeline: {compact_over: 5}\n")
     page = site.read("timeline/index.html")
-    listing = page.split('<div class="timeline">', 1)[1]
+    listing = page.split('<div class="timeline is-long">', 1)[1]  # is-long: past compact_over
     got = entries(site)
     assert len(got) == 8
     assert "tl-summary" not in listing and "chip-tag" not in listing

@@ -28,6 +28,7 @@ STATUS_TEXT = {
     "confirmed": "Checked and supported by independent sources.",
 }
 SUMMARY_CHARS = 220
+FACET_LABELS = {"person": "Person", "place": "Place", "organization": "Organisation", "tag": "Tag"}
 
 
 # Views for routes without a document, by template name. Other modules register
@@ -95,6 +96,7 @@ class Views:
             {"title": "Organisations", "url": self.url("organizations/")},
             {"title": "Events", "url": self.url("events/")},
             {"title": "Timeline", "url": self.url("timeline/")},
+            {"title": "Map", "url": self.url("map/")},
             {"title": "Claims", "url": self.url("claims/")},
             {"title": "Search", "url": self.url("search/")},
         ]
@@ -373,6 +375,7 @@ class Views:
             events = self._events_of.get(doc.id, [])
             ctx["timeline"] = self.timeline_groups(events)
             ctx["event_count"] = len(events)
+            ctx["minimap"] = minimap(self, doc, events)  # render/timemap.py: its events on a map
             mentions = [bl.source for bl in site.backlinks.get(doc.id, [])
                         if bl.source in site.documents and site.documents[bl.source].kind == "article"]
             mentions = list(dict.fromkeys(mentions))
@@ -510,24 +513,27 @@ class Views:
                 for s, (n, ids) in sorted(self.site.tags.items(), key=lambda kv: sort_key(kv[1][0]))]
         return View("tags.html", self.base(route, tags=tags), set())
 
+    def facets(self, events) -> list[dict]:
+        """The filter menus of /timeline/ and /map/: every person, place, organisation and tag of the events."""
+        docs = self.site.documents
+        found: dict[str, dict] = {k: {} for k in FACET_LABELS}
+        for ev in events:
+            for p in ev.people:
+                found["person"][docs[p].slug] = docs[p].title
+            for o in ev.organizations:
+                found["organization"][docs[o].slug] = docs[o].title
+            if ev.place:
+                found["place"][docs[ev.place].slug] = docs[ev.place].title
+            for t in ev.tags:
+                found["tag"][slugify(t)] = t
+        return [{"name": k, "label": FACET_LABELS[k],
+                 "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
+                for k, v in found.items() if v]
+
     def timeline_view(self, route: Route) -> View:
         site = self.site
         groups = self.timeline_groups(site.events)
-        facets = {"person": {}, "place": {}, "organization": {}, "tag": {}}
-        for ev in site.events:
-            for p in ev.people:
-                facets["person"][site.documents[p].slug] = site.documents[p].title
-            for o in ev.organizations:
-                facets["organization"][site.documents[o].slug] = site.documents[o].title
-            if ev.place:
-                facets["place"][site.documents[ev.place].slug] = site.documents[ev.place].title
-            for t in ev.tags:
-                facets["tag"][slugify(t)] = t
-        facet_list = [
-            {"name": k, "label": {"person": "Person", "place": "Place", "organization": "Organisation", "tag": "Tag"}[k],
-             "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
-            for k, v in facets.items() if v
-        ]
+        facet_list = self.facets(site.events)
         # A long timeline stays light: past `timeline: {compact_over: N}` events (default 1000) its
         # entries leave out summaries and tag chips (on each event's page; tags are in the filters).
         try:
@@ -543,6 +549,8 @@ class Views:
                 shows.add(e.doc_id)
         return View("timeline.html", ctx, shows)
 
+
+from .timemap import minimap  # noqa: E402  (the time-map module builds on these views)
 
 KINDS_ORDER = {k: i for i, k in enumerate(["article", "event", "claim", "person", "place", "organization", "page"])}
 

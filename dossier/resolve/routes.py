@@ -13,6 +13,7 @@ FIXED = [
     ("", "index.html", None, "the home page"),
     ("tags/", "tags.html", None, "the tags index"),
     ("timeline/", "timeline.html", None, "the timeline"),
+    ("map/", "map.html", None, "the map"),
     ("404.html", "404.html", None, "the 404 page"),
     ("sources/", "sources.html", None, "the sources index"),
     ("search/", "search.html", None, "the search page"),
