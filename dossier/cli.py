@@ -56,8 +56,11 @@ def cmd_build(args) -> int:
         print(f"dossier: error: source folder {source} does not exist", file=sys.stderr)
         return EXIT_USAGE
     output = Path(args.output) if args.output else source / "build"
-    result = build(BuildOptions(source=source, output=output, drafts=args.drafts, base_url=args.base_url,
-                                strict=args.strict, jobs=args.jobs, cache=not args.no_cache))
+    from . import progress
+
+    with progress.reporting(progress.for_streams()):  # a bar on a terminal, plain lines in CI and pipes
+        result = build(BuildOptions(source=source, output=output, drafts=args.drafts, base_url=args.base_url,
+                                    strict=args.strict, jobs=args.jobs, cache=not args.no_cache))
     print_diagnostics(result.diagnostics)
     console = _console()
     if result.wrote_output:
