@@ -342,6 +342,7 @@ class Builder:
             self.state.hook_outputs = hook_outputs
             self.state.hooks_ok = hooks_ok
             if self.persist and not (unchanged and previous.stats == self._stats and self.state.hooks_ok):
+                progress.stage("save cache")
                 self.store.save(_store_key(self._parse_key), self._fresh, set(self._parsed))
                 save_state(self.root, self.state)
 
