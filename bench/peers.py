@@ -171,16 +171,25 @@ def bench_size(n: int, work: Path, repeat: int, search: bool, binary: str) -> di
         "dossier_s": med["dossier"], "hugo_s": med["hugo"], "ratio": med["dossier"] / med["hugo"],
         "dossier_cpu_s": cpu["dossier"], "hugo_cpu_s": cpu["hugo"], "cpu_ratio": cpu["dossier"] / cpu["hugo"],
         "no_people_s": med["no_people"], "no_people_ratio": med["no_people"] / med["dossier"],
+        "no_people_cpu_ratio": cpu["no_people"] / cpu["dossier"],
+        "dossier_cpu_ms_per_article": cpu["dossier"] / n * 1000,
         "dossier_ms_per_article": med["dossier"] / n * 1000,
         "dossier_peak_mb": max(m for _, _, m in runs["dossier"]), "hugo_peak_mb": max(m for _, _, m in runs["hugo"]),
         "runs": {name: [[round(w, 3), round(c, 3)] for w, c, _ in r] for name, r in runs.items()},
     }
 
 
+def _with_cpu_figures(row: dict) -> dict:
+    cpu = {name: statistics.median(c for _w, c in runs) for name, runs in row["runs"].items()}
+    return {"no_people_cpu_ratio": cpu["no_people"] / cpu["dossier"],
+            "dossier_cpu_ms_per_article": cpu["dossier"] / row["articles"] * 1000, **row}
+
+
 COLUMNS = [("articles", "articles"), ("source_files", "source files"), ("dossier_s", "dossier (s)"),
            ("hugo_s", "Hugo (s)"), ("ratio", "dossier / Hugo"), ("dossier_cpu_s", "dossier CPU (s)"),
            ("hugo_cpu_s", "Hugo CPU (s)"), ("cpu_ratio", "CPU ratio"), ("no_people_s", "dossier, no people pages (s)"),
-           ("no_people_ratio", "no people / with"), ("dossier_ms_per_article", "dossier ms per article"),
+           ("no_people_ratio", "no people / with"), ("no_people_cpu_ratio", "no people / with, CPU"),
+           ("dossier_ms_per_article", "dossier ms per article"), ("dossier_cpu_ms_per_article", "dossier CPU ms per article"),
            ("dossier_peak_mb", "dossier peak RSS (MB)"), ("hugo_peak_mb", "Hugo peak RSS (MB)")]
 
 
@@ -198,7 +207,11 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/dossier-peers"))
     ap.add_argument("--search", action="store_true", help="dossier also builds its Pagefind index")
     ap.add_argument("--json", type=Path, default=HERE / "out" / "peers.json")
+    ap.add_argument("--table", action="store_true", help="only print the table of the saved --json")
     args = ap.parse_args()
+    if args.table:  # (rows saved before a column existed get it from their runs)
+        print(table([_with_cpu_figures(r) for r in json.loads(args.json.read_text())["rows"]]))
+        return
     binary = hugo_binary()
     version = subprocess.run([binary, "version"], capture_output=True, text=True).stdout.split()[1]
     args.work.mkdir(parents=True, exist_ok=True)
