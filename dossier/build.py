@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import diagnostics as dg
+from . import progress
 from .cache import DocGraph, DocStore, State, digest_bytes, engine_version, load_state, save_state
 from .config import Config, load_config
 from .discover import scan
@@ -141,6 +142,7 @@ class Builder:
         known = dict(previous.stats) if same_parse else {}
         for path in changed or ():
             known.pop(path, None)
+        progress.stage("scan")
         found = scan(self.root, known, settled_before=getattr(previous, "recorded_at", 0.0))
         result.diagnostics.extend(found.diagnostics)
         timings["discover"] = time.perf_counter() - t
@@ -155,6 +157,7 @@ class Builder:
             result.diagnostics[:] = [d for d in result.diagnostics if d not in found.diagnostics] + found.diagnostics
         t = time.perf_counter()
         fresh = [s for s in found.files if not (s.path in reusable and reusable[s.path].digest == s.digest)]
+        progress.stage("parse", len(fresh), "files")
         jobs = self.options.jobs or os.cpu_count() or 1
         parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds), jobs=jobs)}
         result.parsed = len(parsed_now)
@@ -172,6 +175,7 @@ class Builder:
                 documents.append(item)
         timings["parse"] = time.perf_counter() - t
         t = time.perf_counter()
+        progress.stage("resolve")
         site = resolve(documents, config)
         site.bodies = self.store.body  # HTML of documents taken from the on-disk cache, read when shown
         result.diagnostics.extend(site.diagnostics)
@@ -274,7 +278,9 @@ class Builder:
                     else:
                         changed[path] = data
 
+            progress.stage("render", len(routes), "pages")
             for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs):
+                progress.advance()
                 emit(path, data)
                 shows[url] = shown
                 if listed:
@@ -284,7 +290,9 @@ class Builder:
                 result.rendered_urls.append(url)
             result.pages = len(routes)
             produced = set()
+            progress.stage("feeds, exports, sitemap", None, "files")
             for out in render_outputs(site, views):
+                progress.advance()
                 produced.add(out.path)
                 emit(out.path, out.data)
             static = theme.static_files()
@@ -344,6 +352,7 @@ class Builder:
             self.state.hook_outputs = hook_outputs
             self.state.hooks_ok = hooks_ok
             if self.persist and not (unchanged and previous.stats == self._stats and self.state.hooks_ok):
+                progress.stage("save cache")
                 self.store.save(_store_key(self._parse_key), self._fresh, set(self._parsed))
                 save_state(self.root, self.state)
 
@@ -374,6 +383,7 @@ def _static_digest(src: Path) -> str:
 
 def _run_hooks(folder: Path, site: Site) -> list[dg.Diagnostic]:
     out: list[dg.Diagnostic] = []
+    progress.stage("search index")
     for hook in POST_WRITE:
         out.extend(hook(folder, site) or ())
     return out

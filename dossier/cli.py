@@ -80,7 +80,9 @@ def cmd_build(args) -> int:
     lock = _lock_output(source, output, "build", args.wait)
     if lock is None:
         return EXIT_USAGE
-    with lock:
+    from . import progress
+
+    with lock, progress.reporting(progress.for_streams()):  # a bar on a terminal, plain lines in CI and pipes
         result = build(BuildOptions(source=source, output=output, drafts=args.drafts, base_url=args.base_url,
                                     strict=args.strict, jobs=args.jobs, cache=not args.no_cache))
     print_diagnostics(result.diagnostics)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .. import diagnostics as dg
+from .. import progress
 from ..model import FOLDERS, Document, Failed, SourceFile
 from ..names import slugify
 from .fields import validate_fields
@@ -159,7 +160,11 @@ def _parse_batch(args):
 def parse_all(sources: list[SourceFile], options: ParseOptions, jobs: int = 1) -> list[Document | Failed]:
     """Parse every file, in worker processes when ``jobs`` > 1 and the site is big enough to pay for them."""
     if jobs <= 1 or len(sources) < 200:
-        return [parse(s, options) for s in sources]
+        out = []
+        for source in sources:
+            out.append(parse(source, options))
+            progress.advance()
+        return out
     import multiprocessing
 
     size = max(20, len(sources) // (jobs * 4))
@@ -169,4 +174,5 @@ def parse_all(sources: list[SourceFile], options: ParseOptions, jobs: int = 1) -
         out: list[Document | Failed] = []
         for batch in pool.map(_parse_batch, batches):
             out.extend(batch)
+            progress.advance(len(batch))
     return out
