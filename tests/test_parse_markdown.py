@@ -75,3 +75,10 @@ def test_runaway_markdown_is_stopped_by_the_time_budget():
     assert isinstance(d, Failed)
     assert "took more than 1 s to render" in d.diagnostics[-1].message
     assert d.diagnostics[-1].line == 5
+
+
+def test_double_bracket_followed_by_parenthesis_is_a_markdown_link():
+    d = doc("See [[1]](https://example.org/report) and [[Masood]].\n")
+    assert '<a href="https://example.org/report">[1]</a>' in d.body_html
+    assert [l.target for l in d.links if l.origin == "body"] == ["Masood"]
+    assert "broken-link" not in d.body_html

@@ -25,7 +25,8 @@ from ..model import Heading, Link
 
 SLOT_SCHEME = "dossier:link/"
 SLOT_RE = re.compile(r'<a((?:\s+(?!href=)[\w-]+="[^"]*")*)\s+href="dossier:link/(\d+)"([^>]*)>(.*?)</a>', re.S)
-WIKI_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
+# "[[1]](https://...)" is a Markdown link reading "[1]" (CommonMark), not a wiki link
+WIKI_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\](?!\()")
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
