@@ -154,7 +154,7 @@ class Builder:
         t = time.perf_counter()
         fresh = [s for s in found.files if not (s.path in reusable and reusable[s.path].digest == s.digest)]
         jobs = self.options.jobs or os.cpu_count() or 1
-        parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds), jobs=jobs)}
+        parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds, language=config.language), jobs=jobs)}
         result.parsed = len(parsed_now)
         parsed: dict[str, Document | Failed] = {}
         for src in found.files:
@@ -459,6 +459,8 @@ def _globals_digest(config: Config, theme: Theme, site: Site) -> str:
     h.update(engine_version().encode())
     for doc in sorted((d for d in site.documents.values() if d.kind == "page"), key=lambda d: d.id):
         h.update(f"{doc.id}\0{doc.title}\0{site.urls.get(doc.id)}\0{doc.digest}\n".encode())
+    for folder, doc in sorted(site.sections.items()):  # _index.md intros of index pages (rarely edited)
+        h.update(f"{folder}\0{doc.digest}\n".encode())
     return h.hexdigest()
 
 

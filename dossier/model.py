@@ -182,6 +182,7 @@ class Site:
     anchors: dict[tuple[DocId, int], str] = field(default_factory=dict)  # resolved #heading ids
     bodies: Any = None  # path -> HTML, for documents whose body_html is None (kept on disk by the cache)
     index: Any = None  # resolve.index.NameIndex
+    sections: dict = field(default_factory=dict)  # _index.md intros: folder ("" home, "articles") -> Document
 
     def doc(self, doc_id: DocId) -> Document:
         return self.documents[doc_id]

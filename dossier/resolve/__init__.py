@@ -13,8 +13,12 @@ from .timeline import build_events
 def resolve(docs: list[Document], config) -> Site:
     diags: list[dg.Diagnostic] = []
     documents: dict[str, Document] = {}
+    sections: dict[str, Document] = {}  # _index.md intros: folder ("" for home, "articles") -> document
     for doc in sorted(docs, key=lambda d: d.path):
         if doc.draft and not config.drafts:
+            continue
+        if "_section" in doc.fields:
+            sections[doc.fields["_section"]] = doc
             continue
         first = documents.get(doc.id)
         if first is not None:
@@ -26,7 +30,8 @@ def resolve(docs: list[Document], config) -> Site:
         documents[doc.id] = doc
     index = NameIndex(documents)
     diags.extend(index.diagnostics)
-    resolved, anchors, backlinks, link_diags = resolve_links(documents, index)
+    intros = {doc.id: doc for doc in sections.values()}
+    resolved, anchors, backlinks, link_diags = resolve_links({**documents, **intros}, index)
     diags.extend(link_diags)
     events, event_diags = build_events(documents, resolved)
     diags.extend(event_diags)
@@ -40,7 +45,8 @@ def resolve(docs: list[Document], config) -> Site:
     routes, urls, route_diags = build_routes(documents, tags, config.permalinks)
     diags.extend(route_diags)
     site = Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
-                tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index)
+                tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index,
+                sections=sections)
     return site
 
 

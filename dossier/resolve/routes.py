@@ -20,6 +20,14 @@ FIXED = [
 
 
 def doc_url(doc: Document, permalinks: dict) -> str:
+    lang = doc.fields.get("_lang_prefix")
+    url = _own_url(doc, permalinks)
+    return f"{lang}/{url}" if lang else url
+
+
+def _own_url(doc: Document, permalinks: dict) -> str:
+    if doc.fields.get("permalink") is not None:  # the page's own address (Jekyll, WordPress exports)
+        return doc.fields["permalink"]
     pattern = permalinks.get(doc.kind) or permalinks.get(FOLDERS.get(doc.kind, ""))
     if pattern:
         date = doc.date
@@ -34,6 +42,8 @@ def doc_url(doc: Document, permalinks: dict) -> str:
     if doc.kind in FOLDERS:
         return f"{FOLDERS[doc.kind]}/{doc.slug}/"
     folder = posixpath.dirname(doc.path[len("content/"):])
+    if posixpath.basename(doc.path).split(".")[0] in ("index", "_index") and folder:  # a bundle: its folder is the page
+        folder = posixpath.dirname(folder)
     parts = [slugify(p) for p in folder.split("/") if p] + [doc.slug]
     if parts == ["index"]:
         return ""
@@ -95,7 +105,7 @@ def previous_urls(doc: Document, permalinks: dict) -> list[tuple[str, str]]:
             parts = [slugify(p) for p in old.strip("/").split("/") if p and p not in (".", "..")]
             url = "/".join(parts) + "/" if parts else ""
         else:
-            url = doc_url(dataclasses.replace(doc, slug=slugify(old)), permalinks)
+            url = doc_url(dataclasses.replace(doc, slug=slugify(old), fields={**doc.fields, "permalink": None}), permalinks)
         if url:
             out.append((old, url))
     return out
