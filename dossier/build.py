@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import diagnostics as dg
+from . import images
 from .cache import DocGraph, DocStore, State, digest_bytes, engine_version, load_state, save_state
 from .config import Config, load_config
 from .discover import scan
@@ -143,7 +144,7 @@ class Builder:
         result.diagnostics.extend(found.diagnostics)
         timings["discover"] = time.perf_counter() - t
         if (self.options.output and same_parse and previous.ok and not found.files and not changed and not force
-                and found.stats.keys() == previous.stats.keys() and previous.config_digest == config.digest()):
+                and found.stats == previous.stats and previous.config_digest == config.digest()):
             return UNCHANGED, config  # no file differs from the last build: see rebuild()
         reusable = previous.parsed if same_parse else {}
         if same_parse and not reusable and self.persist:
@@ -170,9 +171,10 @@ class Builder:
                 documents.append(item)
         timings["parse"] = time.perf_counter() - t
         t = time.perf_counter()
-        site = resolve(documents, config)
+        site = resolve(documents, config, found.assets)
         site.bodies = self.store.body  # HTML of documents taken from the on-disk cache, read when shown
-        result.diagnostics.extend(site.diagnostics)
+        site.images, image_diags = images.probe(self.root, site.assets)
+        result.diagnostics.extend(site.diagnostics + image_diags)
         timings["resolve"] = time.perf_counter() - t
         return site, config
 
@@ -287,6 +289,9 @@ class Builder:
             static = theme.static_files()
             for path, src in static.items():
                 emit(path, src)
+            for path, data in images.publish(self.root, site.assets, site.images, images.ImageCache(self.root, self.options.cache)):
+                produced.add(path)  # files of content/: images stripped of their metadata, with variants
+                emit(path, data)
             expected = {output_path(u) for u in site.routes} | set(static) | produced
             removed = sorted(p for p in digests if p not in expected)
             for p in removed:

@@ -147,6 +147,7 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
             "D110", f"Markdown took more than {options.time_budget:g} s to render; simplify the text", source.path,
             split.body_line),))
     title = fields.get("title") or stem
+    diags.extend(result.diagnostics)
     return Document(
         id=doc_id,
         kind=source.kind,
@@ -160,6 +161,7 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
         text=result.text,
         digest=source.digest,
         diagnostics=tuple(diags),
+        refs=tuple(result.refs),
     )
 
 

@@ -12,7 +12,7 @@ import posixpath
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import markdown
 import nh3
@@ -59,6 +59,8 @@ class MarkdownResult:
     links: list[Link]
     headings: list[Heading]
     text: str
+    refs: list = field(default_factory=list)  # parse.refs: assets and site-absolute URLs
+    diagnostics: list = field(default_factory=list)
 
 
 def safe_url(url: str) -> bool:
@@ -270,7 +272,10 @@ class Renderer:
             )
             if self.embeds:
                 out = _EMPTY_IFRAME.sub("", out)
-        return MarkdownResult(out, links, headings, html_to_text(out))
+        from .refs import collect_refs
+
+        out, refs, diags = collect_refs(out, path, body, first_line)
+        return MarkdownResult(out, links, headings, html_to_text(out), refs, diags)
 
 
     def _filter(self, tag: str, attr: str, value: str):

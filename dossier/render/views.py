@@ -18,6 +18,8 @@ from ..dates import format_date, format_range
 from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, Document, DocId, Event, Route, Site
 from ..names import slugify, sort_key
 from ..parse.markdown import SLOT_RE
+from ..parse.refs import ASSET_SCHEME
+from .assets import fill_assets
 
 STATUS_TEXT = {
     "unverified": "Not yet checked against independent sources.",
@@ -181,7 +183,10 @@ class Views:
             return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}>{label}</a>'
 
         body = doc.body_html if doc.body_html is not None else site.bodies(doc.path)
-        return Markup(SLOT_RE.sub(replace, body))
+        body = SLOT_RE.sub(replace, body)
+        if ASSET_SCHEME in body:
+            body = fill_assets(body, site, self.url, bool(doc.fields.get("sensitive")))
+        return Markup(body)
 
     def intro(self, folder: str) -> Markup | None:
         """The body of ``content/<folder>/_index.md`` (Hugo's section text), for its index page."""
