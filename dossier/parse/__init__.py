@@ -14,6 +14,7 @@ from ..model import FOLDERS, Document, Failed, SourceFile
 from ..names import slugify
 from .conventions import FileName, read_name
 from .fields import validate_fields
+from .shortcodes import convert as convert_shortcodes
 from .frontmatter import FrontMatterError, load_front_matter, split_front_matter
 from .markdown import Renderer
 
@@ -120,7 +121,9 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
     elif name.lang and name.lang != options.language:  # a translation: its own page under /<lang>/
         fields["_lang_prefix"] = name.lang
         doc_id = f"{doc_id}.{name.lang}"
-    body = split.body
+    converted = convert_shortcodes(split.body, source.path, split.body_line)
+    diags.extend(converted.diagnostics)
+    body = converted.text
     if _CONTROL.search(body):
         diags.append(dg.warning("D111", "control characters removed from the text (they are invalid in HTML and XML)",
                                 source.path, split.body_line))
@@ -134,7 +137,7 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
     renderer = _renderer(options)
     try:
         if body is None:
-            result = renderer.plain(split.body, len(links))
+            result = renderer.plain(converted.text, len(links))
         else:
             with _time_budget(options.time_budget):
                 result = renderer.render(body, source.path, split.body_line, len(links))

@@ -24,6 +24,7 @@ from markdown.treeprocessors import Treeprocessor
 from ..model import Heading, Link
 
 SLOT_SCHEME = "dossier:link/"
+PAGE_SCHEME = "dossier-page:"  # a link to a page by name, from a Hugo ref shortcode or a Liquid post_url (parse.shortcodes)
 SLOT_RE = re.compile(r'<a((?:\s+(?!href=)[\w-]+="[^"]*")*)\s+href="dossier:link/(\d+)"([^>]*)>(.*?)</a>', re.S)
 # "[[1]](https://...)" is a Markdown link reading "[1]" (CommonMark), not a wiki link
 WIKI_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\](?!\()")
@@ -99,11 +100,12 @@ def _scan_source(body: str, first_line: int):
         if m:
             fence = m.group(2)
             continue
-        if "[[" not in line and ".md" not in line:
+        if "[[" not in line and ".md" not in line and PAGE_SCHEME not in line:
             continue
         masked = _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
         hits = [(w.group(0), w.start()) for w in WIKI_RE.finditer(masked)]
         hits += [(p.group(1), p.start()) for p in re.finditer(r"\]\(\s*<?([^)\s>]+\.md(?:#[^)\s>]*)?)", masked)]
+        hits += [(p.group(1), p.start()) for p in re.finditer(r"\]\((dossier-page:[^)\s]*)\)", masked)]
         if not hits:
             continue
         a = para_start[offset]
@@ -190,6 +192,10 @@ class _LinkTreeprocessor(Treeprocessor):
             if el.tag == "a":
                 href = el.get("href")
                 if href is None or href.startswith(SLOT_SCHEME):
+                    continue
+                if href.startswith(PAGE_SCHEME):
+                    target, _, anchor = href[len(PAGE_SCHEME):].partition("#")
+                    el.set("href", f"{SLOT_SCHEME}{self.collector.add(href, target, None, anchor or None, 'name')}")
                     continue
                 if not safe_url(href):
                     del el.attrib["href"]
