@@ -141,10 +141,29 @@ def _print_check_report(diags: list[dg.Diagnostic], pages: int) -> None:
     console.print(f"checked {pages} pages: {_summary(diags)}", markup=False)
 
 
+def cmd_import_site(args) -> int:
+    from .migrate import MigrateProblem, format_report, migrate
+
+    if len(args.files) != 1:
+        print(f"dossier: error: --from {args.generator} takes one site folder", file=sys.stderr)
+        return EXIT_USAGE
+    site = Path(args.files[0])
+    target = Path(args.into) if args.into else Path(f"{site.resolve().name}-dossier")
+    try:
+        report = migrate(args.generator, site, target)
+    except MigrateProblem as exc:
+        print(f"dossier: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print("\n".join(format_report(report)))
+    return EXIT_OK
+
+
 def cmd_import(args) -> int:
     from .build import BuildOptions, load
     from .importer import ImportProblem, import_file
 
+    if args.generator:
+        return cmd_import_site(args)
     root = Path(args.source)
     if not root.is_dir():
         print(f"dossier: error: source folder {root} does not exist", file=sys.stderr)
@@ -345,8 +364,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=0, help="worker processes for full builds (default: all cores)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("import", help="turn scraped articles (plain text or saved HTML) into draft articles")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = sub.add_parser("import", help="turn scraped articles (plain text or saved HTML) into draft articles, "
+                       "or a whole Hugo or Jekyll site into a new dossier (--from)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="files to import, or with --from the site's folder")
+    p.add_argument("--from", dest="generator", choices=("hugo", "jekyll"),
+                   help="convert a whole Hugo or Jekyll site (read only) into a new dossier folder")
+    p.add_argument("--into", help="with --from: the new dossier folder (default: <SITE>-dossier here)")
     p.add_argument("--source", default=".", help="dossier folder (default: .)")
     p.add_argument("--dry-run", action="store_true", help="show the draft and what was found; write nothing")
     p.set_defaults(func=cmd_import)
