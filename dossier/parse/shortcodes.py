@@ -26,6 +26,9 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.S)
 REF_IN_LINK = re.compile(r"\]\(\s*\{\{[<%]\s*(?:rel)?ref\s+\"?([^\"\s>%]+)\"?\s*[>%]\}\}\s*\)")
 FOREIGN = ("{{<", "{{%", "{%")
+# a whole highlighted block, Hugo's or Jekyll's: its inside is code, left exactly as written
+HIGHLIGHT = re.compile(r"\{\{[<%]\s*highlight\s+\"?([\w+#.-]*)\"?[^>%]*?[>%]\}\}\n?(.*?)\n?\{\{[<%]\s*/highlight\s*[>%]\}\}"
+                       r"|\{%-?\s*highlight\s+([\w+#.-]*)[^%]*?%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.S)
 
 
 @dataclass
@@ -161,6 +164,7 @@ def convert(body: str, path: str, first_line: int) -> Converted:
     masked = _masked(body)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in the original text
     passes = (  # earlier passes win where matches overlap ({{% x %}} holds a Liquid-looking {% x %})
+        (HIGHLIGHT, lambda m: _fenced(m, body)),
         (REF_IN_LINK, lambda m: f"]({_md_target(m.group(1))})"),  # [text]({{< ref "x.md" >}})
         (SHORTCODE, lambda m: _shortcode(m, state)),
         (LIQUID, lambda m: _liquid(m, state)),
@@ -175,10 +179,18 @@ def convert(body: str, path: str, first_line: int) -> Converted:
         if start < last:
             continue
         out.append(body[last:start])
-        out.append(_keep_lines(body[start:end], repl))
+        out.append(repl if repl.startswith(("```", "\n```")) else _keep_lines(body[start:end], repl))
         last = end
     out.append(body[last:])
     return Converted("".join(out), state.diags)
+
+
+def _fenced(m, body: str) -> str:
+    """A fenced code block; blank lines around it when the tags shared lines with text."""
+    lang, code = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
+    before = "" if m.start() == 0 or body[m.start() - 1] == "\n" else "\n"
+    after = "" if m.end() == len(body) or body[m.end()] == "\n" else "\n"
+    return f"{before}```{lang or ''}\n{body[m.start(2 if m.group(2) is not None else 4):m.end(2 if m.group(2) is not None else 4)]}\n```{after}"
 
 
 def _md_target(target: str) -> str:
