@@ -140,7 +140,7 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
             result = renderer.plain(converted.text, len(links))
         else:
             with _time_budget(options.time_budget):
-                result = renderer.render(body, source.path, split.body_line, len(links))
+                result = renderer.render(body, source.path, split.body_line, len(links), split.body)
     except RecursionError:
         return Failed(source.path, source.digest, tuple(diags) + (dg.error(
             "D110", "Markdown is nested too deeply to render", source.path, split.body_line),))

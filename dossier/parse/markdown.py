@@ -68,8 +68,8 @@ def safe_url(url: str) -> bool:
     """True for relative URLs and http(s)/mailto/tel; false for javascript:, data:, vbscript: ..."""
     decoded = _CONTROL.sub("", html.unescape(html.unescape(url or "")))
     m = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", decoded)
-    if not m:
-        return not decoded.lower().startswith(("javascript", "vbscript", "data"))
+    if not m:  # no scheme: a relative path ("data/report.pdf" is a folder named data, not a data: URL)
+        return not re.match(r"(?:javascript|vbscript|data)(?![\w./-])", decoded.lower())
     scheme = m.group(1).lower()
     return scheme in SAFE_SCHEMES or decoded.startswith(SLOT_SCHEME)
 
@@ -257,7 +257,8 @@ class Renderer:
         """A render cut short leaves the Markdown instance half-way: start a fresh one."""
         self.__init__(self.unsafe_html, self.embeds)
 
-    def render(self, body: str, path: str, first_line: int, link_base: int) -> MarkdownResult:
+    def render(self, body: str, path: str, first_line: int, link_base: int, source: str | None = None) -> MarkdownResult:
+        """``source``: the body as written, when ``body`` had shortcodes converted (URLs are located in it)."""
         self.md.reset()
         self.ext.collector.reset(_scan_source(body, first_line), link_base)
         self.ext.tree.doc_dir = posixpath.dirname(path)
@@ -280,7 +281,7 @@ class Renderer:
                 out = _EMPTY_IFRAME.sub("", out)
         from .refs import collect_refs
 
-        out, refs, diags = collect_refs(out, path, body, first_line)
+        out, refs, diags = collect_refs(out, path, source if source is not None else body, first_line)
         return MarkdownResult(out, links, headings, html_to_text(out), refs, diags)
 
 

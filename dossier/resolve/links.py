@@ -155,8 +155,16 @@ def _undated(seg: str) -> str:
     return re.sub(r"^\d{4}-\d{2}-\d{2}-", "", seg)
 
 
+# Files every build writes besides the routes (render.render_outputs, the search index, theme files)
+OUTPUT_FILES = ("feed.xml", "feed.json", "sitemap.xml", "robots.txt", "timeline.json", "events.json", "events.csv",
+                "places.geojson")
+OUTPUT_FOLDERS = ("pagefind/", "static/")
+
+
 def _exists(inner: str, routes, published: set) -> bool:
-    if inner in routes or inner in published:
+    if inner in routes or inner in published or inner in OUTPUT_FILES or inner.startswith(OUTPUT_FOLDERS):
+        return True
+    if inner.startswith("tags/") and inner.endswith("/feed.xml") and inner[: -len("feed.xml")] in routes:
         return True
     stripped = inner.rstrip("/")
     return (stripped + "/") in routes or stripped in published or inner.endswith("index.html") and inner[:-10] in routes
