@@ -201,8 +201,11 @@ def _convert_file(src: Path, out: Path, dest: str, generator: str, report: Repor
         data["title"] = title
         report.needs_human.append(f"{dest}:1: no front matter; title made from the file name: \"{title}\"")
     fields = _fields(data, dest, generator, name, report)
-    _scan_body(body, dest, split.body_line if split.yaml_text is not None else 1, report, generator)
-    out.write_text("---\n" + _dump(fields) + "---\n" + body, encoding="utf-8")
+    if generator == "jekyll" and "_drafts" in src.parts:
+        fields["draft"] = True
+    front = "---\n" + _dump(fields) + "---\n"
+    _scan_body(body, dest, front.count("\n") + 1, report, generator)  # lines of the new file
+    out.write_text(front + body, encoding="utf-8")
 
 
 def _fields(data: dict, dest: str, generator: str, name, report: Report) -> dict:
@@ -234,8 +237,6 @@ def _fields(data: dict, dest: str, generator: str, name, report: Report) -> dict
     if old_urls:
         out["previous_slugs"] = list(dict.fromkeys(old_urls))
         report.redirects += len(out["previous_slugs"])
-    if "/_drafts/" in dest or dest.startswith("content/articles/") and generator == "jekyll" and "_drafts" in dest:
-        out["draft"] = True
     if dest.startswith("content/articles/") and "date" not in out and not name.date and not name.section:
         report.needs_human.append(f"{dest}:1: an article with no date (neither in front matter nor in the file name)")
     return out
@@ -261,7 +262,7 @@ def _scan_body(body: str, dest: str, first_line: int, report: Report, generator:
             report.needs_human.append(f"{dest}:{first_line + masked.count(chr(10), 0, m.start())}: shortcode "
                                       f'"{tag}" is not understood; the build leaves it out (rewrite it as Markdown)')
     for m in LIQUID.finditer(masked):
-        if masked[max(0, m.start() - 1)] == "{":
+        if m.start() > 0 and masked[m.start() - 1] == "{":
             continue  # {{% shortcode %}}
         tag = m.group(1).lower()
         if tag in LIQUID_UNDERSTOOD:

@@ -104,6 +104,9 @@ def previous_urls(doc: Document, permalinks: dict) -> list[tuple[str, str]]:
         if "/" in old:
             parts = [slugify(p) for p in old.strip("/").split("/") if p and p not in (".", "..")]
             url = "/".join(parts) + "/" if parts else ""
+            page = old.rstrip("/").rsplit("/", 1)[-1]
+            if parts and page.lower().endswith((".html", ".htm")):  # an old file address (Jekyll, WordPress)
+                url = "/".join(parts[:-1] + [slugify(page.rsplit(".", 1)[0]) + ".html"])
         else:
             url = doc_url(dataclasses.replace(doc, slug=slugify(old), fields={**doc.fields, "permalink": None}), permalinks)
         if url:
