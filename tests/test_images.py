@@ -132,3 +132,11 @@ def test_unreadable_image_is_not_published(make_site):
     run = site.build()
     assert "content/articles/x/broken.jpg: warning: D210" in run.err
     assert not (site.out / "articles/x/broken.jpg").exists()
+
+
+def test_captions_stay_out_of_the_summary():
+    from dossier.model import SourceFile
+    from dossier.parse import ParseOptions, parse
+
+    d = parse(SourceFile("content/articles/x.md", "article", BODY, "d"), ParseOptions())
+    assert "<figcaption>" in d.body_html and "The checkpoint" not in d.text and "Photo:" not in d.text

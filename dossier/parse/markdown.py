@@ -327,6 +327,6 @@ _SPACE = re.compile(r"\s+")
 
 def html_to_text(fragment: str) -> str:
     fragment = re.sub(r'<div class="footnote">.*?</div>', " ", fragment, flags=re.S)
-    fragment = re.sub(r"<(?:pre|script|style)[^>]*>.*?</(?:pre|script|style)>", " ", fragment, flags=re.S)
+    fragment = re.sub(r"<(?:pre|script|style|figcaption)[^>]*>.*?</(?:pre|script|style|figcaption)>", " ", fragment, flags=re.S)
     fragment = _BLOCK_END.sub(" ", fragment)
     return _SPACE.sub(" ", html.unescape(_TAG.sub("", fragment))).strip()
