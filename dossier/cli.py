@@ -141,6 +141,18 @@ def _print_check_report(diags: list[dg.Diagnostic], pages: int) -> None:
     console.print(f"checked {pages} pages: {_summary(diags)}", markup=False)
 
 
+def cmd_schema(args) -> int:
+    from .schema import schema_json
+
+    text = schema_json(args.what)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def cmd_import_site(args) -> int:
     from .migrate import MigrateProblem, format_report, migrate
 
@@ -373,6 +385,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", default=".", help="dossier folder (default: .)")
     p.add_argument("--dry-run", action="store_true", help="show the draft and what was found; write nothing")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("schema", help="JSON Schema of front matter or dossier.yaml, for editors (YAML language server)")
+    from .parse.fields import SCHEMAS
+
+    p.add_argument("what", nargs="?", default="front-matter",
+                   choices=["front-matter", "config"] + sorted(k for k in SCHEMAS if k != "section"),
+                   help="front-matter (any kind, default), one kind, or config (dossier.yaml)")
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("publish", help="deploy the built site: push a git branch (gh-pages) or copy to a folder")
     p.add_argument("--source", default=".", help="dossier folder (default: .)")
