@@ -210,36 +210,69 @@ def _convert_file(src: Path, out: Path, dest: str, generator: str, report: Repor
 
 def _fields(data: dict, dest: str, generator: str, name, report: Report) -> dict:
     out: dict = {}
-    tags: list = []
-    old_urls: list = []
+    collected: dict[str, list] = {"tags": [], "previous_slugs": []}
     for key, value in data.items():
         low = str(key).lower()
-        if low in DROPPED:
-            report.dropped[low] += 1
-        elif low in ("categories", "category", "tags"):
-            tags += value if isinstance(value, list) else [value] if value else []
-            if low != "tags":
-                report.converted["categories -> tags"] += 1
-        elif low == "aliases" and generator == "hugo":
-            for alias in value if isinstance(value, list) else [value]:
-                old_urls.append("/" + str(alias).lstrip("/"))
-        elif low in RENAMED and RENAMED[low] not in out and RENAMED[low] not in data:
-            out[RENAMED[low]] = value
-            report.converted[f"{low} -> {RENAMED[low]}"] += 1
-        elif low == "author":
-            out["authors"] = value if isinstance(value, list) else [value]
-        else:
-            out[key] = value
+        handler = KEY_RULES.get(low)
+        if handler is None and low in RENAMED:
+            handler = _rename
+        (handler or _keep)(key, low, value, out, collected, data, generator, report)
     if generator == "jekyll" and dest.startswith("content/articles/") and "permalink" not in out and name.date:
-        old_urls.append(_jekyll_url(name, data))
-    if tags:
-        out["tags"] = list(dict.fromkeys(str(t).replace("+", " ") for t in tags if t not in (None, "")))
-    if old_urls:
-        out["previous_slugs"] = list(dict.fromkeys(old_urls))
+        collected["previous_slugs"].append(_jekyll_url(name, data))
+    if collected["tags"]:
+        out["tags"] = list(dict.fromkeys(str(t).replace("+", " ") for t in collected["tags"] if t not in (None, "")))
+    if collected["previous_slugs"]:
+        out["previous_slugs"] = list(dict.fromkeys(collected["previous_slugs"]))
         report.redirects += len(out["previous_slugs"])
     if dest.startswith("content/articles/") and "date" not in out and not name.date and not name.section:
         report.needs_human.append(f"{dest}:1: an article with no date (neither in front matter nor in the file name)")
     return out
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value] if value not in (None, "") else []
+
+
+def _keep(key, low, value, out, collected, data, generator, report):
+    out[key] = value
+
+
+def _drop(key, low, value, out, collected, data, generator, report):
+    report.dropped[low] += 1
+
+
+def _tags(key, low, value, out, collected, data, generator, report):
+    collected["tags"] += _as_list(value)
+    if low != "tags":
+        report.converted[f"{low} -> tags"] += 1
+
+
+def _aliases(key, low, value, out, collected, data, generator, report):
+    if generator != "hugo":  # Jekyll has no aliases: the key is the author's own (dossier reads names)
+        out[key] = value
+        return
+    collected["previous_slugs"] += ["/" + str(a).lstrip("/") for a in _as_list(value)]  # Hugo: old paths
+
+
+def _rename(key, low, value, out, collected, data, generator, report):
+    ours = RENAMED[low]
+    if ours in out or ours in data:
+        out[key] = value  # ours is set too: keep both, the build notes the unknown one
+        return
+    out[ours] = value
+    report.converted[f"{low} -> {ours}"] += 1
+
+
+def _author(key, low, value, out, collected, data, generator, report):
+    out["authors"] = _as_list(value)
+
+
+KEY_RULES = {  # front-matter key (lower case) -> what the import does with it
+    **{k: _drop for k in DROPPED},
+    "categories": _tags, "category": _tags, "tags": _tags,
+    "aliases": _aliases,
+    "author": _author,
+}
 
 
 def _jekyll_url(name, data: dict) -> str:

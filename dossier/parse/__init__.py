@@ -69,6 +69,18 @@ def is_section(source: SourceFile, name: FileName) -> bool:
     return len(parts) == 2 or (len(parts) == 3 and source.kind in FOLDERS)
 
 
+def _identity(source: SourceFile, name: FileName, section: bool, slug: str, fields: dict, options) -> str:
+    """The document's id; marks section intros and translations in ``fields`` (routes reads the marks)."""
+    if section:
+        fields["_section"] = posixpath.dirname(source.path)[len("content/"):]  # "" or "articles"
+        return f"{fields['_section']}/_index".lstrip("/")
+    doc_id = doc_id_for(source, slug, name)
+    if name.lang and name.lang != options.language:  # a translation: its own page under /<lang>/
+        fields["_lang_prefix"] = name.lang
+        return f"{doc_id}.{name.lang}"
+    return doc_id
+
+
 def _from_name(data: dict, name: FileName) -> dict:
     """Fields the file's name gives, unless the front matter sets them."""
     extra = {}
@@ -114,13 +126,7 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
         return Failed(source.path, source.digest, tuple(diags))
     stem = name.stem
     slug = slugify(fields.get("slug") or stem, fallback_seed=source.path)
-    doc_id = doc_id_for(source, slug, name)
-    if section:
-        fields["_section"] = posixpath.dirname(source.path)[len("content/"):]  # "" or "articles"
-        doc_id = f"{fields['_section']}/_index".lstrip("/")
-    elif name.lang and name.lang != options.language:  # a translation: its own page under /<lang>/
-        fields["_lang_prefix"] = name.lang
-        doc_id = f"{doc_id}.{name.lang}"
+    doc_id = _identity(source, name, section, slug, fields, options)
     converted = convert_shortcodes(split.body, source.path, split.body_line)
     diags.extend(converted.diagnostics)
     body = converted.text

@@ -32,6 +32,8 @@ SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+# a relative .md link, or a page link by name from a converted shortcode: "](../x.md#a)", "](dossier-page:x)"
+_PATH_LINK = re.compile(r"\]\(\s*<?((?:dossier-page:[^)\s>]*)|[^)\s>]+\.md(?:#[^)\s>]*)?)")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 
 ALLOWED_TAGS = {
@@ -100,12 +102,11 @@ def _scan_source(body: str, first_line: int):
         if m:
             fence = m.group(2)
             continue
-        if "[[" not in line and ".md" not in line and PAGE_SCHEME not in line:
+        if not any(mark in line for mark in ("[[", ".md", PAGE_SCHEME)):
             continue
         masked = _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
         hits = [(w.group(0), w.start()) for w in WIKI_RE.finditer(masked)]
-        hits += [(p.group(1), p.start()) for p in re.finditer(r"\]\(\s*<?([^)\s>]+\.md(?:#[^)\s>]*)?)", masked)]
-        hits += [(p.group(1), p.start()) for p in re.finditer(r"\]\((dossier-page:[^)\s]*)\)", masked)]
+        hits += [(p.group(1), p.start()) for p in _PATH_LINK.finditer(masked)]
         if not hits:
             continue
         a = para_start[offset]
