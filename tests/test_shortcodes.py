@@ -73,3 +73,9 @@ def test_code_is_left_alone():
 def test_broken_syntax_never_raises(text):
     out = convert(text, "content/x.md", 1)
     assert isinstance(out.text, str)
+
+
+def test_attribute_lookalikes_in_code_are_not_rewritten():
+    d = doc('```\nm = re.match(\'<a href="http(.*)">\', line)\n```\n\n    x = \'<img src="photo.jpg">\'\n')
+    assert not d.refs and not d.diagnostics
+    assert 'href="http(.*)"' in d.body_html.replace("&quot;", '"') and "dossier:asset" not in d.body_html

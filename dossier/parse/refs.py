@@ -28,6 +28,14 @@ _FIGURE = re.compile(r"<p>\s*(<img\b[^>]*\stitle=\"[^\"]*\"[^>]*>)\s*</p>")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 
 
+_TAG = re.compile(r"<[a-zA-Z][^>]*>")  # a real tag: in text and code, "<" is always escaped as &lt;
+
+
+def in_tags(html_text: str, edit) -> str:
+    """Apply ``edit`` to each start tag only (never to text or code that merely looks like an attribute)."""
+    return _TAG.sub(lambda m: edit(m.group(0)), html_text)
+
+
 def attributes(tag: str) -> dict[str, str]:
     return {k: html.unescape(v) for k, v in _ATTR.findall(tag)}
 
@@ -75,7 +83,7 @@ def collect_refs(out: str, path: str, body: str, first_line: int) -> tuple[str, 
         refs.append(Ref("asset", target, line, col, raw))
         return f'{m.group(1)}{ASSET_SCHEME}{html.escape(target, quote=True)}"'
 
-    out = _URL_ATTR.sub(url, out)
+    out = in_tags(out, lambda tag: _URL_ATTR.sub(url, tag))
     for tag in _IMG.findall(out):
         attrs = attributes(tag)
         if not attrs.get("alt", "").strip():

@@ -13,7 +13,7 @@ import re
 from urllib.parse import quote
 
 from ..images import variant_url
-from ..parse.refs import ASSET_RE, attributes
+from ..parse.refs import ASSET_RE, attributes, in_tags
 
 _IMG_SLOT = re.compile(r'<img\b[^>]*\ssrc="dossier:asset/[^"]*"[^>]*>')
 
@@ -33,7 +33,7 @@ def fill_assets(body: str, site, url_fn, sensitive: bool) -> str:
             url = site.urls.get(doc_id) if doc_id else None
         return f'{m.group(1)}{_href(url_fn, url) if url is not None else "#missing"}"'
 
-    return ASSET_RE.sub(other, body)
+    return in_tags(body, lambda tag: ASSET_RE.sub(other, tag))
 
 
 def _picture(tag: str, site, url_fn, sensitive: bool) -> str:
