@@ -26,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
 def _console():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # "x.md:100:11" is no emoji code
 
 
 def print_diagnostics(diags: list[dg.Diagnostic]) -> None:
@@ -122,7 +122,7 @@ def _print_check_report(diags: list[dg.Diagnostic], pages: int) -> None:
 
     from .check import summarize
 
-    console = Console(highlight=False, soft_wrap=True)  # stdout: the report is the command's output
+    console = Console(highlight=False, soft_wrap=True, emoji=False)  # stdout: the report is the command's output
     for d in diags:
         console.print(format_finding(d), style="red" if d.is_error else "yellow", markup=False)
         if d.source_line is not None and d.source_line.strip():
