@@ -466,6 +466,8 @@ def _globals_digest(config: Config, theme: Theme, site: Site) -> str:
         h.update(f"{doc.id}\0{doc.title}\0{site.urls.get(doc.id)}\0{doc.digest}\n".encode())
     for folder, doc in sorted(site.sections.items()):  # _index.md intros of index pages (rarely edited)
         h.update(f"{folder}\0{doc.digest}\n".encode())
+    for path, url in sorted(site.assets.items()):  # files of content/ and image sizes shown in <img> tags
+        h.update(f"{path}\0{url}\0{site.images.get(path)}\n".encode())
     return h.hexdigest()
 
 

@@ -140,3 +140,18 @@ def test_captions_stay_out_of_the_summary():
 
     d = parse(SourceFile("content/articles/x.md", "article", BODY, "d"), ParseOptions())
     assert "<figcaption>" in d.body_html and "The checkpoint" not in d.text and "Photo:" not in d.text
+
+
+def test_rebuild_picks_up_a_replaced_image(bundle_site):
+    site, _ = bundle_site
+    assert site.build().code == 0
+    target = site.root / "content/articles/2021-08-15-field-photos/second.png"
+    target.write_bytes(photo("PNG", (640, 320)))
+    import os
+    import time
+
+    later = time.time() + 5
+    os.utime(target, (later, later))
+    assert site.build().code == 0
+    assert Image.open(site.out / "articles/field-photos/second.png").size == (640, 320)
+    assert 'width="640" height="320"' in site.read("articles/field-photos/index.html")
