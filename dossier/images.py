@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,9 +37,10 @@ class ImageInfo:
     width: int  # as displayed (after the EXIF orientation)
     height: int
     animated: bool = False
+    vector: bool = False  # SVG: published as written, no raster variants
 
     def variant_widths(self) -> tuple[int, ...]:
-        if self.animated:
+        if self.animated or self.vector:
             return ()
         return tuple(w for w in WIDTHS if w < self.width) + (self.width,)
 
@@ -61,12 +63,36 @@ def _open(data: bytes):
     return im
 
 
+_SVG_TAG = re.compile(r"<svg\b[^>]*>", re.S)
+_SVG_NUMBER = r"\s*=\s*[\"']\s*([\d.]+)\s*(?:px)?\s*[\"']"
+
+
+def svg_size(path: Path) -> ImageInfo | None:
+    """Width and height of an SVG from its root tag (width/height in px, else the viewBox)."""
+    try:
+        head = path.read_bytes()[:8192].decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    tag = _SVG_TAG.search(head)
+    if not tag:
+        return None
+    w, h = (re.search(r"\s" + name + _SVG_NUMBER, tag.group(0)) for name in ("width", "height"))
+    if w and h:
+        return ImageInfo(round(float(w.group(1))), round(float(h.group(1))), vector=True)
+    box = re.search(r"viewBox\s*=\s*[\"']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)", tag.group(0))
+    return ImageInfo(round(float(box.group(1))), round(float(box.group(2))), vector=True) if box else None
+
+
 def probe(root: Path, paths) -> tuple[dict[str, ImageInfo], list[dg.Diagnostic]]:
-    """Displayed size of every raster image among ``paths`` (project-relative)."""
+    """Displayed size of every image among ``paths`` (project-relative)."""
     from PIL import Image, UnidentifiedImageError
 
     infos: dict[str, ImageInfo] = {}
     diags: list[dg.Diagnostic] = []
+    for path in sorted(p for p in paths if p.lower().endswith(".svg")):
+        info = svg_size(root / path)
+        if info and info.width and info.height:
+            infos[path] = info
     for path in sorted(p for p in paths if is_image(p)):
         try:
             with Image.open(root / path) as im:

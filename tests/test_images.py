@@ -155,3 +155,14 @@ def test_rebuild_picks_up_a_replaced_image(bundle_site):
     assert site.build().code == 0
     assert Image.open(site.out / "articles/field-photos/second.png").size == (640, 320)
     assert 'width="640" height="320"' in site.read("articles/field-photos/index.html")
+
+
+def test_svg_gets_its_size_from_the_root_tag(make_site):
+    site = make_site({"content/articles/x/index.md": "---\ntitle: X\ndate: 2021\n---\n![Map](map.svg) ![Logo](logo.svg)\n",
+                      "content/articles/x/map.svg": '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300"/>',
+                      "content/articles/x/logo.svg": '<svg width="64px" height="32" xmlns="http://www.w3.org/2000/svg"></svg>'})
+    assert site.build().code == 0
+    html = site.read("articles/x/index.html")
+    assert re.search(r'<img src="/articles/x/map.svg"[^>]* width="400" height="300"', html)
+    assert re.search(r'<img src="/articles/x/logo.svg"[^>]* width="64" height="32"', html)
+    assert (site.out / "articles/x/map.svg").is_file()
