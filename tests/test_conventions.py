@@ -23,7 +23,7 @@ def test_file_name_dates_bundles_languages_and_sections():
 def test_date_and_slug_come_from_a_dated_file_name():
     d = doc("---\ntitle: How we help\n---\nText.\n", "content/articles/2012-04-10-how-we-help.md")
     assert isinstance(d, Document), d.diagnostics
-    assert (d.slug, d.id, d.date.iso()) == ("how-we-help", "articles/how-we-help", "2012-04-10")
+    assert (d.slug, d.id, d.date.iso()) == ("how-we-help", "articles/2012-04-10-how-we-help", "2012-04-10")
 
 
 def test_front_matter_date_wins_over_the_name():
@@ -33,7 +33,7 @@ def test_front_matter_date_wins_over_the_name():
 
 def test_bundle_takes_its_folder_name():
     d = doc("---\ntitle: T\ndate: 2021\n---\n", "content/articles/2021-03-02-clean-insights/index.md")
-    assert (d.slug, d.id) == ("clean-insights", "articles/clean-insights")
+    assert (d.slug, d.id) == ("clean-insights", "articles/2021-03-02-clean-insights")
     p = doc("---\ntitle: About\n---\n", "content/about/team/index.md", kind="page")
     assert p.id == "about/team"
 

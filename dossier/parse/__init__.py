@@ -75,6 +75,8 @@ def _identity(source: SourceFile, name: FileName, section: bool, slug: str, fiel
         fields["_section"] = posixpath.dirname(source.path)[len("content/"):]  # "" or "articles"
         return f"{fields['_section']}/_index".lstrip("/")
     doc_id = doc_id_for(source, slug, name)
+    if name.date and not fields.get("slug"):  # "2019-12-09-a-year-of-blogs" and "2020-01-29-a-year-of-blogs" are two files
+        doc_id = posixpath.join(posixpath.dirname(doc_id), f"{name.date}-{slug}")
     if name.lang and name.lang != options.language:  # a translation: its own page under /<lang>/
         fields["_lang_prefix"] = name.lang
         return f"{doc_id}.{name.lang}"
