@@ -166,3 +166,18 @@ def test_svg_gets_its_size_from_the_root_tag(make_site):
     assert re.search(r'<img src="/articles/x/map.svg"[^>]* width="400" height="300"', html)
     assert re.search(r'<img src="/articles/x/logo.svg"[^>]* width="64" height="32"', html)
     assert (site.out / "articles/x/map.svg").is_file()
+
+
+def test_missing_alt_of_a_percent_encoded_name_still_has_a_line(make_site):
+    site = make_site({"content/articles/x.md": "---\ntitle: X\ndate: 2021\n---\nText.\n\n![](../assets/Al-Farouq%20Mosque-4.png)\n",
+                      "content/assets/Al-Farouq Mosque-4.png": photo("PNG", (50, 40))})
+    run = site.build()
+    assert 'content/articles/x.md:7:5: warning: D208 image "Al-Farouq Mosque-4.png" has no alt text' in run.err
+    assert 'src="/assets/Al-Farouq%20Mosque-4.png"' in site.read("articles/x/index.html")
+
+
+def test_the_same_image_twice_without_alt_is_two_warnings_on_two_lines(make_site):
+    site = make_site({"content/articles/x.md": "---\ntitle: X\ndate: 2021\n---\n![](a.png)\n\nText\n\n![](a.png)\n",
+                      "content/articles/a.png": photo("PNG", (50, 40))})
+    run = site.build()
+    assert [l.split(": warning")[0] for l in run.err.splitlines() if "D208" in l] == ["content/articles/x.md:5:5", "content/articles/x.md:9:5"]

@@ -65,6 +65,7 @@ def collect_refs(out: str, path: str, body: str, first_line: int) -> tuple[str, 
     folder = posixpath.dirname(path)
     refs: list[Ref] = []
     diags: list[dg.Diagnostic] = []
+    written: dict[str, str] = {}  # asset path -> the URL as written (to find it in the text again)
 
     def url(m):
         raw = html.unescape(m.group(3))
@@ -81,18 +82,32 @@ def collect_refs(out: str, path: str, body: str, first_line: int) -> tuple[str, 
             diags.append(dg.warning("D207", f'"{raw}" points outside content/', path, line, col))
             return m.group(0)
         refs.append(Ref("asset", target, line, col, raw))
+        written.setdefault(target, raw)
         return f'{m.group(1)}{ASSET_SCHEME}{html.escape(target, quote=True)}"'
 
     out = in_tags(out, lambda tag: _URL_ATTR.sub(url, tag))
+    locate = _Locator(body, first_line)  # images are found again from the top
     for tag in _IMG.findall(out):
         attrs = attributes(tag)
         if not attrs.get("alt", "").strip():
             src = attrs.get("src", "")
             shown = src[len(ASSET_SCHEME):] if src.startswith(ASSET_SCHEME) else src
-            line, col = locate.find(posixpath.basename(shown) or shown) if shown else (None, None)
+            line, col = _find_image(locate, written.get(shown, shown)) if shown else (None, None)
             diags.append(dg.warning("D208", f'image "{posixpath.basename(shown)}" has no alt text', path, line, col,
                                     hint="describe it for readers who cannot see it: ![what it shows](file.jpg)"))
     return _FIGURE.sub(_figure, out), refs, diags
+
+
+def _find_image(locate: _Locator, written: str) -> tuple[int | None, int | None]:
+    """Where an image is in the text: its URL as written, else its file name (plain or %-encoded)."""
+    from urllib.parse import quote
+
+    name = posixpath.basename(written)
+    for needle in (written, name, quote(name)):
+        line, col = locate.find(needle)
+        if line is not None:
+            return line, col
+    return None, None
 
 
 def _figure(m) -> str:
