@@ -29,7 +29,7 @@ from .yamltools import load_yaml
 ARTICLE_SECTIONS = {"post", "posts", "blog", "news", "articles", "article", "stories", "updates", "_posts", "_drafts"}
 DROPPED = {"id", "guid", "layout", "weight", "bigimg", "comments", "share", "menu", "toc", "type", "images",
            "expirydate", "keywords", "sitemap", "outputs", "cascade", "build", "markup", "headless", "linktitle",
-           "excerpt_separator", "published", "redirect_from", "redirect_to", "subtitle", "thumbnail", "image",
+           "excerpt_separator", "redirect_from", "redirect_to", "subtitle", "thumbnail", "image",
            "featured_image", "cover", "header", "show_in_homepage", "translationkey"}
 RENAMED = {"lastmod": "updated", "modified": "updated", "last_modified_at": "updated", "publishdate": "date",
            "description": "summary", "excerpt": "summary"}
@@ -267,8 +267,17 @@ def _author(key, low, value, out, collected, data, generator, report):
     out["authors"] = _as_list(value)
 
 
+def _published(key, low, value, out, collected, data, generator, report):
+    if value is False:  # Jekyll's "published: false": not on the site
+        out["draft"] = True
+        report.converted["published: false -> draft: true"] += 1
+    else:
+        report.dropped[low] += 1
+
+
 KEY_RULES = {  # front-matter key (lower case) -> what the import does with it
     **{k: _drop for k in DROPPED},
+    "published": _published,
     "categories": _tags, "category": _tags, "tags": _tags,
     "aliases": _aliases,
     "author": _author,

@@ -77,6 +77,7 @@ JEKYLL = {
                                            "{% include toc.html %}\nSee [old]({% post_url 2018-01-01-welcome %}).\n",
     "_posts/2018-01-01-welcome.markdown": "---\nlayout: post\ntitle: Welcome\n---\nHi.\n",
     "_drafts/soon.md": "---\ntitle: Soon\ndate: 2020-01-01\n---\nDraft.\n",
+    "_posts/2019-06-01-hidden.md": "---\ntitle: Hidden\npublished: false\n---\nNot yet.\n",
     "_layouts/default.html": "{{ content }}",
     "about.md": "---\ntitle: About us\npermalink: /about/\n---\nText.\n",
     "assets/img/team.jpg": b"jpeg?",
@@ -96,6 +97,7 @@ def test_jekyll_site_is_imported_with_old_addresses_as_redirects(tmp_path):
     post = (d / "content/articles/2019-05-02-digital-safety.md").read_text()
     assert "/guides/2019/05/02/digital-safety.html" in post
     assert "draft: true" in (d / "content/articles/soon.md").read_text()
+    assert "draft: true" in (d / "content/articles/2019-06-01-hidden.md").read_text()
     assert (d / "content/assets/img/team.jpg").is_file() and not (d / "content/index.html").exists()
     assert 'Liquid tag "{% include %}" is not understood' in run.out
     built = SiteDir(d).build()
