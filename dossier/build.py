@@ -144,6 +144,7 @@ class Builder:
         result.diagnostics.extend(found.diagnostics)
         timings["discover"] = time.perf_counter() - t
         if (self.options.output and same_parse and previous.ok and not found.files and not changed and not force
+                and not dg.has_errors(found.diagnostics)  # e.g. a new NFC twin of a known NFD name: not "unchanged"
                 and found.stats == previous.stats and previous.config_digest == config.digest()):
             return UNCHANGED, config  # no file differs from the last build: see rebuild()
         reusable = previous.parsed if same_parse else {}

@@ -107,7 +107,22 @@ def _config_fields(generator: str, raw: dict, site: Path) -> dict:
         out["language"] = str(lang).split("-")[0].split("_")[0].lower()
     if desc:
         out["description"] = str(desc)
+    pattern = _article_permalink(generator, low.get("permalinks"))
+    if pattern:
+        out["permalinks"] = {"article": pattern}  # dossier reads Hugo's :year/:month/:day/:title/:slug/:filename
     return out
+
+
+def _article_permalink(generator: str, permalinks) -> str | None:
+    """Hugo's permalink pattern for the section that becomes articles (``permalinks: {blog: ...}``)."""
+    if generator != "hugo" or not isinstance(permalinks, dict):
+        return None
+    if isinstance(permalinks.get("page"), dict):  # Hugo 0.120+: permalinks: {page: {posts: ...}}
+        permalinks = permalinks["page"]
+    for section, pattern in permalinks.items():
+        if _section_folder(str(section)) == "articles" and isinstance(pattern, str):
+            return pattern
+    return None
 
 
 def _target_folder(site: Path, target: Path) -> Path:
@@ -201,6 +216,7 @@ def _convert_file(src: Path, out: Path, dest: str, generator: str, report: Repor
         data["title"] = title
         report.needs_human.append(f"{dest}:1: no front matter; title made from the file name: \"{title}\"")
     fields = _fields(data, dest, generator, name, report)
+    _hugo_old_url(fields, dest, name, report)
     if generator == "jekyll" and "_drafts" in src.parts:
         fields["draft"] = True
     front = "---\n" + _dump(fields) + "---\n"
@@ -282,6 +298,30 @@ KEY_RULES = {  # front-matter key (lower case) -> what the import does with it
     "aliases": _aliases,
     "author": _author,
 }
+
+
+def _hugo_old_url(fields: dict, dest: str, name, report: Report) -> None:
+    """Hugo's ``:title``/``:slug`` come from the title; dossier's from the file name: keep the old address."""
+    pattern = report.config.get("permalinks", {}).get("article")
+    if not pattern or not dest.startswith("content/articles/") or name.section or fields.get("url") or fields.get("permalink"):
+        return
+    from .dates import DateError, parse_date
+    from .names import slugify
+    from .resolve.routes import expand
+
+    try:
+        date = parse_date(fields.get("date") or name.date) if (fields.get("date") or name.date) else None
+    except DateError:
+        return
+    title_slug = slugify(str(fields.get("slug") or fields.get("title") or name.stem))
+    ours_slug = slugify(str(fields.get("slug") or name.stem))
+    if title_slug == ours_slug:
+        return
+
+    old = "/" + expand(pattern.replace(":title", ":slug"), title_slug, "article", date)
+    if ":filename" not in pattern:
+        fields["previous_slugs"] = list(dict.fromkeys([*fields.get("previous_slugs", []), old]))
+        report.redirects += 1
 
 
 def _jekyll_url(name, data: dict) -> str:

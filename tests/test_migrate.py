@@ -106,3 +106,22 @@ def test_jekyll_site_is_imported_with_old_addresses_as_redirects(tmp_path):
     assert (d / "build/about/index.html").is_file()
     html = (d / "build/articles/digital-safety/index.html").read_text()
     assert 'href="/blog/articles/welcome/"' in html and "{%" not in html
+
+
+def test_hugo_permalinks_keep_old_addresses(tmp_path):
+    site = tmp_path / "h"
+    write(site, {
+        "config.yaml": "title: GP\nbaseURL: https://example.org/\npermalinks:\n  blog: /:year/:month/:day/:title/\n",
+        "content/blog/2012-04-10-how-we-help.md": "---\ntitle: How We Help Journalists\n---\nText.\n",
+        "content/blog/2013-01-02-same.md": "---\ntitle: Same\n---\nText.\n",
+    })
+    run = SiteDir(tmp_path).run("import", "--from", "hugo", str(site), "--into", str(tmp_path / "d"))
+    assert run.code == 0, run.err
+    d = tmp_path / "d"
+    assert "article: /:year/:month/:day/:title/" in (d / "dossier.yaml").read_text()
+    assert "/2012/04/10/how-we-help-journalists/" in (d / "content/articles/2012-04-10-how-we-help.md").read_text()
+    assert "previous_slugs" not in (d / "content/articles/2013-01-02-same.md").read_text()
+    assert SiteDir(d).build().code == 0
+    assert (d / "build/2012/04/10/how-we-help/index.html").is_file()
+    assert "2012/04/10/how-we-help/" in (d / "build/2012/04/10/how-we-help-journalists/index.html").read_text()
+    assert (d / "build/2013/01/02/same/index.html").is_file()

@@ -25,22 +25,22 @@ def doc_url(doc: Document, permalinks: dict) -> str:
     return f"{lang}/{url}" if lang else url
 
 
-def _placeholders(doc: Document) -> dict[str, str]:
+def _placeholders(slug: str, kind: str, date) -> dict[str, str]:
     """What ``:name`` stands for in a permalink pattern (ours, Hugo's and Jekyll's names)."""
-    date = doc.date
     year = f"{date.year:04d}" if date else "undated"
     month = f"{date.month:02d}" if date and date.month else "00"
     day = f"{date.day:02d}" if date and date.day else "00"
     return {
         ":short_year": year[-2:], ":i_month": month.lstrip("0") or "0", ":i_day": day.lstrip("0") or "0",
-        ":year": year, ":month": month, ":day": day, ":slug": doc.slug, ":title": doc.slug, ":filename": doc.slug,
-        ":section": FOLDERS.get(doc.kind, ""), ":categories": "", ":output_ext": "",
+        ":year": year, ":month": month, ":day": day, ":slug": slug, ":title": slug, ":filename": slug,
+        ":section": FOLDERS.get(kind, ""), ":categories": "", ":output_ext": "",
     }
 
 
-def expand(pattern: str, doc: Document) -> str:
+def expand(pattern: str, slug: str, kind: str, date) -> str:
+    """A permalink pattern filled in: "/:year/:month/:slug/" -> "2021/08/report/"."""
     url = str(pattern)
-    for name, value in _placeholders(doc).items():  # longest names first (":short_year" before ":year")
+    for name, value in _placeholders(slug, kind, date).items():  # longest names first (":short_year" before ":year")
         url = url.replace(name, value)
     parts = [slugify(p) for p in url.strip("/").split("/") if p]
     return "/".join(parts) + "/" if parts else ""
@@ -49,10 +49,10 @@ def expand(pattern: str, doc: Document) -> str:
 def _own_url(doc: Document, permalinks: dict) -> str:
     own = doc.fields.get("permalink")
     if own is not None:  # the page's own address (Jekyll, WordPress exports); may be a pattern
-        return expand(own, doc) if ":" in own else own
+        return expand(own, doc.slug, doc.kind, doc.date) if ":" in own else own
     pattern = permalinks.get(doc.kind) or permalinks.get(FOLDERS.get(doc.kind, ""))
     if pattern:
-        return expand(pattern, doc)
+        return expand(pattern, doc.slug, doc.kind, doc.date)
     if doc.kind in FOLDERS:
         return f"{FOLDERS[doc.kind]}/{doc.slug}/"
     folder = posixpath.dirname(doc.path[len("content/"):])
