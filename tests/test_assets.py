@@ -73,3 +73,17 @@ def test_failing_build_still_reports_every_warning_of_the_files_that_parsed(make
                      "content/articles/fine/index.md:6:49: warning: D201 link: no page at \"/nowhere/\"",
                      "content/articles/fine/broken.jpg: warning: D210", 'note: D105 unknown field "authr"'):
         assert expected in run.err, expected
+
+
+def test_a_second_build_reports_the_same_warnings(make_site, minimal_files):
+    import os
+    import time
+
+    site = make_site({**minimal_files, "content/articles/w.md": "---\ntitle: W\ndate: 2021\n---\n[[Nobody]]\n"})
+    old = time.time() - 60  # files long settled: the build may take its "nothing changed" shortcut
+    for path in (site.root / "content").rglob("*.md"):
+        os.utime(path, (old, old))
+    first = site.build()
+    second = site.build("--strict")
+    assert "D201" in first.err and "D201" in second.err
+    assert second.code == 1
