@@ -13,7 +13,6 @@ for it; the others are listed, with file:line, among what needs a human.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass, field
