@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from conftest import SHOTS, SiteDir, StaticServer
+from conftest import REPO, SHOTS, SiteDir, StaticServer
 from test_images import photo
 
 pytestmark = pytest.mark.browser
@@ -73,3 +73,38 @@ def test_bundle_images_load_with_size_and_no_layout_shift(browser, imported_bund
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SHOTS / f"bundle-images-{viewport['width']}.png"), full_page=True)
     page.close()
+
+
+CORPUS_SITE = REPO.parent / "shared" / "corpus" / "guardianproject-info"
+
+
+@pytest.mark.skipif(not CORPUS_SITE.is_dir(), reason=f"no corpus at {CORPUS_SITE}")
+def test_real_imported_bundle_page_images_load_sized_without_shift(browser, tmp_path):
+    runner = SiteDir(tmp_path)
+    assert runner.run("import", "--from", "hugo", str(CORPUS_SITE), "--into", str(tmp_path / "d")).code == 0
+    site = SiteDir(tmp_path / "d")
+    assert site.build().code == 0
+    server = StaticServer(site.out)
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.add_init_script("""
+            window.__shift = 0;
+            new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value; })
+              .observe({type: 'layout-shift', buffered: true});
+        """)
+        page.goto(server.url + "articles/onion-browser-tutorial/")
+        local = page.locator(".prose img[src^='/']")
+        assert local.count() >= 5
+        for i in range(local.count()):
+            local.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function("Array.from(document.querySelectorAll(\".prose img[src^='/']\")).every(i => i.complete && i.naturalWidth > 0)")
+        sizes = page.eval_on_selector_all(".prose img[src^='/']", "els => els.map(e => [e.getAttribute('width'), e.getAttribute('height')])")
+        assert all(w and h for w, h in sizes)
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.__shift") == 0
+        local.first.scroll_into_view_if_needed()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "imported-bundle-390.png"))
+        page.close()
+    finally:
+        server.close()
