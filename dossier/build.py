@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import diagnostics as dg
-from . import progress
+from . import images, progress
 from .cache import DocGraph, DocStore, State, digest_bytes, engine_version, load_state, save_state
 from .config import Config, load_config
 from .discover import scan
@@ -147,7 +147,9 @@ class Builder:
         result.diagnostics.extend(found.diagnostics)
         timings["discover"] = time.perf_counter() - t
         if (self.options.output and same_parse and previous.ok and not found.files and not changed and not force
-                and found.stats.keys() == previous.stats.keys() and previous.config_digest == config.digest()):
+                and not dg.has_errors(found.diagnostics)  # e.g. a new NFC twin of a known NFD name: not "unchanged"
+                and getattr(previous, "clean", False)  # last build had warnings: build again so they are reported again
+                and found.stats == previous.stats and previous.config_digest == config.digest()):
             return UNCHANGED, config  # no file differs from the last build: see rebuild()
         reusable = previous.parsed if same_parse else {}
         if same_parse and not reusable and self.persist:
@@ -159,7 +161,7 @@ class Builder:
         fresh = [s for s in found.files if not (s.path in reusable and reusable[s.path].digest == s.digest)]
         progress.stage("parse", len(fresh), "files")
         jobs = self.options.jobs or os.cpu_count() or 1
-        parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds), jobs=jobs)}
+        parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds, language=config.language), jobs=jobs)}
         result.parsed = len(parsed_now)
         parsed: dict[str, Document | Failed] = {}
         for src in found.files:
@@ -176,9 +178,10 @@ class Builder:
         timings["parse"] = time.perf_counter() - t
         t = time.perf_counter()
         progress.stage("resolve")
-        site = resolve(documents, config)
+        site = resolve(documents, config, found.assets)
         site.bodies = self.store.body  # HTML of documents taken from the on-disk cache, read when shown
-        result.diagnostics.extend(site.diagnostics)
+        site.images, image_diags = images.probe(self.root, site.assets)
+        result.diagnostics.extend(site.diagnostics + image_diags)
         timings["resolve"] = time.perf_counter() - t
         return site, config
 
@@ -298,6 +301,9 @@ class Builder:
             static = theme.static_files()
             for path, src in static.items():
                 emit(path, src)
+            for path, data in images.publish(self.root, site.assets, site.images, images.ImageCache(self.root, self.options.cache)):
+                produced.add(path)  # files of content/: images stripped of their metadata, with variants
+                emit(path, data)
             expected = {output_path(u) for u in site.routes} | set(static) | produced
             removed = sorted(p for p in digests if p not in expected)
             for p in removed:
@@ -350,6 +356,7 @@ class Builder:
             # nothing new to remember: keep the old record (its time only makes more files get re-read)
             self.state.recorded_at = previous.recorded_at if unchanged else time.time()
             self.state.hook_outputs = hook_outputs
+            self.state.clean = not result.diagnostics
             self.state.hooks_ok = hooks_ok
             if self.persist and not (unchanged and previous.stats == self._stats and self.state.hooks_ok):
                 progress.stage("save cache")
@@ -495,6 +502,10 @@ def _globals_digest(config: Config, theme: Theme, site: Site) -> str:
     h.update(engine_version().encode())
     for doc in sorted((d for d in site.documents.values() if d.kind == "page"), key=lambda d: d.id):
         h.update(f"{doc.id}\0{doc.title}\0{site.urls.get(doc.id)}\0{doc.digest}\n".encode())
+    for folder, doc in sorted(site.sections.items()):  # _index.md intros of index pages (rarely edited)
+        h.update(f"{folder}\0{doc.digest}\n".encode())
+    for path, url in sorted(site.assets.items()):  # files of content/ and image sizes shown in <img> tags
+        h.update(f"{path}\0{url}\0{site.images.get(path)}\n".encode())
     return h.hexdigest()
 
 

@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 def _console():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # "x.md:100:11" is no emoji code
 
 
 def print_diagnostics(diags: list[dg.Diagnostic]) -> None:
@@ -149,7 +149,7 @@ def _print_check_report(diags: list[dg.Diagnostic], pages: int) -> None:
 
     from .check import summarize
 
-    console = Console(highlight=False, soft_wrap=True)  # stdout: the report is the command's output
+    console = Console(highlight=False, soft_wrap=True, emoji=False)  # stdout: the report is the command's output
     for d in diags:
         console.print(format_finding(d), style="red" if d.is_error else "yellow", markup=False)
         if d.source_line is not None and d.source_line.strip():
@@ -168,10 +168,41 @@ def _print_check_report(diags: list[dg.Diagnostic], pages: int) -> None:
     console.print(f"checked {pages} pages: {_summary(diags)}", markup=False)
 
 
+def cmd_schema(args) -> int:
+    from .schema import schema_json
+
+    text = schema_json(args.what)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_import_site(args) -> int:
+    from .migrate import MigrateProblem, format_report, migrate
+
+    if len(args.files) != 1:
+        print(f"dossier: error: --from {args.generator} takes one site folder", file=sys.stderr)
+        return EXIT_USAGE
+    site = Path(args.files[0])
+    target = Path(args.into) if args.into else Path(f"{site.resolve().name}-dossier")
+    try:
+        report = migrate(args.generator, site, target)
+    except MigrateProblem as exc:
+        print(f"dossier: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print("\n".join(format_report(report)))
+    return EXIT_OK
+
+
 def cmd_import(args) -> int:
     from .build import BuildOptions, load
     from .importer import ImportProblem, import_file
 
+    if args.generator:
+        return cmd_import_site(args)
     root = Path(args.source)
     if not root.is_dir():
         print(f"dossier: error: source folder {root} does not exist", file=sys.stderr)
@@ -380,11 +411,24 @@ def make_parser() -> argparse.ArgumentParser:
                    help="how long to wait for a build writing the same output (default: 300; then exit 2)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("import", help="turn scraped articles (plain text or saved HTML) into draft articles")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = sub.add_parser("import", help="turn scraped articles (plain text or saved HTML) into draft articles, "
+                       "or a whole Hugo or Jekyll site into a new dossier (--from)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="files to import, or with --from the site's folder")
+    p.add_argument("--from", dest="generator", choices=("hugo", "jekyll"),
+                   help="convert a whole Hugo or Jekyll site (read only) into a new dossier folder")
+    p.add_argument("--into", help="with --from: the new dossier folder (default: <SITE>-dossier here)")
     p.add_argument("--source", default=".", help="dossier folder (default: .)")
     p.add_argument("--dry-run", action="store_true", help="show the draft and what was found; write nothing")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("schema", help="JSON Schema of front matter or dossier.yaml, for editors (YAML language server)")
+    from .parse.fields import SCHEMAS
+
+    p.add_argument("what", nargs="?", default="front-matter",
+                   choices=["front-matter", "config"] + sorted(k for k in SCHEMAS if k != "section"),
+                   help="front-matter (any kind, default), one kind, or config (dossier.yaml)")
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("publish", help="deploy the built site: push a git branch (gh-pages) or copy to a folder")
     p.add_argument("--source", default=".", help="dossier folder (default: .)")

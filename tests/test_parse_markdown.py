@@ -155,3 +155,8 @@ def test_quick_smarty_educates_quotes_dashes_and_ellipses_in_every_place():
     assert html == stock_smarty_renderer().render(
         '"Hi" -- it\'s... *"so"* --- [a "b"](x.html)\n\n- \'1990s\' "q"\n\n`"code"`\n', "content/a.md", 1, 0).html
     assert "“Hi” – it’s…" in html and "<em>“so”</em> —" in html and "<code>\"code\"</code>" in html
+def test_double_bracket_followed_by_parenthesis_is_a_markdown_link():
+    d = doc("See [[1]](https://example.org/report) and [[Masood]].\n")
+    assert '<a href="https://example.org/report">[1]</a>' in d.body_html
+    assert [l.target for l in d.links if l.origin == "body"] == ["Masood"]
+    assert "broken-link" not in d.body_html

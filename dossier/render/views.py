@@ -18,6 +18,8 @@ from ..dates import format_date, format_range
 from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, Document, DocId, Event, Route, Site
 from ..names import slugify, sort_key
 from ..parse.markdown import SLOT_RE
+from ..parse.refs import ASSET_SCHEME
+from .assets import fill_assets
 
 STATUS_TEXT = {
     "unverified": "Not yet checked against independent sources.",
@@ -183,7 +185,15 @@ class Views:
             return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}>{label}</a>'
 
         body = doc.body_html if doc.body_html is not None else site.bodies(doc.path)
-        return Markup(SLOT_RE.sub(replace, body))
+        body = SLOT_RE.sub(replace, body)
+        if ASSET_SCHEME in body:
+            body = fill_assets(body, site, self.url, bool(doc.fields.get("sensitive")))
+        return Markup(body)
+
+    def intro(self, folder: str) -> Markup | None:
+        """The body of ``content/<folder>/_index.md`` (Hugo's section text), for its index page."""
+        doc = self.site.sections.get(folder)
+        return self.fill_slots(doc) if doc is not None else None
 
     def targets(self, doc: Document, indices) -> list[DocId]:
         out = []
@@ -467,7 +477,8 @@ class Views:
                    ("events", "event"), ("claims", "claim"))}
         counts["timeline"] = len(site.events)
         ctx = self.base(route, articles=self.cards(articles), people=self.cards(key_people), places=self.cards(key_places),
-                        events=[self.event_item(e) for e in recent_events], claims=self.cards(claims), counts=counts)
+                        events=[self.event_item(e) for e in recent_events], claims=self.cards(claims), counts=counts,
+                        intro=self.intro(""))
         shows = set(articles) | set(key_people) | set(key_places) | set(claims)
         for e in recent_events:
             shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
@@ -494,7 +505,8 @@ class Views:
                 letter = (sort_key(c["title"])[:1] or "#").upper()
                 by_letter.setdefault(letter, []).append(c)
             groups = [{"label": k, "items": v} for k, v in by_letter.items()]
-        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=KIND_LABELS[kind][1], items=items, groups=groups)
+        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=KIND_LABELS[kind][1], items=items, groups=groups,
+                        intro=self.intro(FOLDERS[kind]))
         return View("list.html", ctx, set(ids))
 
     def tag_view(self, route: Route) -> View:

@@ -5,16 +5,20 @@ from .. import diagnostics as dg
 from ..model import Document, Site
 from ..names import match_key, slugify
 from .index import NameIndex
-from .links import resolve_links
+from .links import asset_urls, check_refs, resolve_links
 from .routes import build_routes
 from .timeline import build_events
 
 
-def resolve(docs: list[Document], config) -> Site:
+def resolve(docs: list[Document], config, assets=()) -> Site:
     diags: list[dg.Diagnostic] = []
     documents: dict[str, Document] = {}
+    sections: dict[str, Document] = {}  # _index.md intros: folder ("" for home, "articles") -> document
     for doc in sorted(docs, key=lambda d: d.path):
         if doc.draft and not config.drafts:
+            continue
+        if "_section" in doc.fields:
+            sections[doc.fields["_section"]] = doc
             continue
         first = documents.get(doc.id)
         if first is not None:
@@ -26,7 +30,8 @@ def resolve(docs: list[Document], config) -> Site:
         documents[doc.id] = doc
     index = NameIndex(documents)
     diags.extend(index.diagnostics)
-    resolved, anchors, backlinks, link_diags = resolve_links(documents, index)
+    intros = {doc.id: doc for doc in sections.values()}
+    resolved, anchors, backlinks, link_diags = resolve_links({**documents, **intros}, index)
     diags.extend(link_diags)
     events, event_diags = build_events(documents, resolved)
     diags.extend(event_diags)
@@ -39,8 +44,11 @@ def resolve(docs: list[Document], config) -> Site:
                 entry[1].append(doc.id)
     routes, urls, route_diags = build_routes(documents, tags, config.permalinks)
     diags.extend(route_diags)
+    published = asset_urls(documents, urls, assets)
+    diags.extend(check_refs({**documents, **intros}, routes, urls, published, config.prefix, index))
     site = Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
-                tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index)
+                tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index,
+                sections=sections, assets=published)
     return site
 
 
