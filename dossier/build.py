@@ -34,7 +34,7 @@ from .resolve import resolve
 from .resolve.routes import output_path
 from .write import (MARKER, AtomicTree, WriteError, check_output_dir, commit_in_place, in_place_clashes, recover,
                     remove_files, safe_join, update_record)
-from .record import clash_error
+from .record import clash_error, under
 
 
 @dataclass
@@ -454,8 +454,6 @@ def _origin(site: Site):
 
 def _refuse_clashes(output: Path, changed: dict, known: set, config: Config, site: Site) -> None:
     """No in-place write over a file the user put in the output; ``keep:`` files win over pages."""
-    from .record import under
-
     for rel in [r for r in changed if under(r, config.keep) and (output / r).exists() and r not in known]:
         del changed[rel]
     clashes = in_place_clashes(output, changed, known, config.keep)

@@ -45,7 +45,7 @@ def lock_path(output: Path) -> Path:
     return output.parent / f".{output.name}.lock"
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -110,7 +110,7 @@ class OutputLock:
             self._close()
             time.sleep(POLL)
         previous = self._holder()
-        if previous is not None and previous.pid != os.getpid() and not _alive(previous.pid):
+        if previous is not None and previous.pid != os.getpid() and not process_alive(previous.pid):
             self.took_over = previous  # its process died holding it (the kernel released the flock)
         record = json.dumps({"pid": os.getpid(), "command": self.command, "since": time.time()})
         os.ftruncate(self._fd, 0)

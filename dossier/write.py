@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 from . import diagnostics as dg
+from .lock import process_alive
 from .record import MARKER, clash_error, entries, read_record, record_text, theirs, under
 
 
@@ -321,12 +322,5 @@ def _remove_stale(parent: Path, name: str, output: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """A process other than this one (leftovers of this process are its own to clean up) still runs."""
+    return pid != os.getpid() and process_alive(pid)

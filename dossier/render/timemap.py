@@ -23,7 +23,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from ..model import Event, Route
-from .views import View, Views, page_view
+from .views import View, Views, events_show, page_view
 
 BASEMAP = "static/vendor/natural-earth/countries.js"
 BASEMAP_PREFIX = "window.dossierBasemap="
@@ -258,12 +258,7 @@ def map_view(views: Views, route: Route) -> View:
     ctx = views.base(route, title="Map", facets=views.facets(site.events), items=data.items, places=data.places,
                      data=data.json(), unplaced=data.unplaced, svg=static_map(basemap_for(views), data.places, label),
                      map=map_settings(views), event_count=len(site.events))
-    shows = set()
-    for e in site.events:
-        shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
-        if e.doc_id:
-            shows.add(e.doc_id)
-    return View("map.html", ctx, shows)
+    return View("map.html", ctx, events_show(site.events))
 
 
 def minimap(views: Views, doc, events: list[Event]) -> dict | None:

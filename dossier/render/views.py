@@ -554,12 +554,17 @@ class Views:
             compact_over = 1000
         compact = len(site.events) > compact_over
         ctx = self.base(route, timeline=groups, facets=facet_list, event_count=len(site.events), compact=compact)
-        shows = set()
-        for e in site.events:
-            shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
-            if e.doc_id:
-                shows.add(e.doc_id)
-        return View("timeline.html", ctx, shows)
+        return View("timeline.html", ctx, events_show(site.events))
+
+
+def events_show(events) -> set[DocId]:
+    """The documents whose cards a list of events shows: their people, organisations, sources, places and pages."""
+    shows: set[DocId] = set()
+    for e in events:
+        shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
+        if e.doc_id:
+            shows.add(e.doc_id)
+    return shows
 
 
 from .timemap import minimap  # noqa: E402  (the time-map module builds on these views)
