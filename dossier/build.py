@@ -148,7 +148,6 @@ class Builder:
         timings["discover"] = time.perf_counter() - t
         if (self.options.output and same_parse and previous.ok and not found.files and not changed and not force
                 and not dg.has_errors(found.diagnostics)  # e.g. a new NFC twin of a known NFD name: not "unchanged"
-                and getattr(previous, "clean", False)  # last build had warnings: build again so they are reported again
                 and found.stats == previous.stats and previous.config_digest == config.digest()):
             return UNCHANGED, config  # no file differs from the last build: see rebuild()
         reusable = previous.parsed if same_parse else {}
@@ -356,7 +355,6 @@ class Builder:
             # nothing new to remember: keep the old record (its time only makes more files get re-read)
             self.state.recorded_at = previous.recorded_at if unchanged else time.time()
             self.state.hook_outputs = hook_outputs
-            self.state.clean = not result.diagnostics
             self.state.hooks_ok = hooks_ok
             if self.persist and not (unchanged and previous.stats == self._stats and self.state.hooks_ok):
                 progress.stage("save cache")
