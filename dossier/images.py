@@ -147,28 +147,38 @@ def variant(data: bytes, width: int) -> bytes:
 
 
 class ImageCache:
-    """Stripped images and variants on disk, keyed by the original's bytes."""
+    """Stripped images and variants on disk, keyed by the original's bytes.
+
+    With the cache on, a file is made once and then given as its cache ``Path``
+    (the build copies it and compares it by its stat, never reading it back);
+    with ``--no-cache`` the bytes are made every time.
+    """
 
     def __init__(self, root: Path, enabled: bool = True):
         self.folder = Path(root) / CACHE
         self.enabled = enabled
 
-    def get(self, data: bytes, name: str, make) -> bytes:
-        key = hashlib.blake2b(data + PROCESS_VERSION.encode(), digest_size=16).hexdigest()
+    @staticmethod
+    def key(data: bytes) -> str:
+        """One digest per original (its variants share it)."""
+        h = hashlib.blake2b(data, digest_size=16)
+        h.update(PROCESS_VERSION.encode())
+        return h.hexdigest()
+
+    def get(self, key: str, name: str, make) -> "bytes | Path":
+        if not self.enabled:
+            return make()
         path = self.folder / f"{key}.{name}"
-        if self.enabled and path.is_file():
-            return path.read_bytes()
-        out = make()
-        if self.enabled:
+        if not path.is_file():
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(path.suffix + ".tmp")
-            tmp.write_bytes(out)
+            tmp.write_bytes(make())
             tmp.replace(path)
-        return out
+        return path
 
 
 def publish(root: Path, assets: dict[str, str], infos: dict[str, ImageInfo], cache: ImageCache):
-    """(output path, bytes or source Path) for every published file of content/.
+    """(output path, bytes or a file's Path) for every published file of content/.
 
     Raster images are stripped and get their variants; an image that could not
     be read is left out (its metadata could not be removed); other files are copied.
@@ -181,9 +191,10 @@ def publish(root: Path, assets: dict[str, str], infos: dict[str, ImageInfo], cac
         if info is None:
             continue
         data = (root / path).read_bytes()
-        yield url, cache.get(data, "stripped" + posixpath.splitext(path)[1].lower(), lambda: strip(data))
+        key = cache.key(data)
+        yield url, cache.get(key, "stripped" + posixpath.splitext(path)[1].lower(), lambda: strip(data))
         for width in info.variant_widths():
-            yield variant_url(url, width), cache.get(data, f"{width}w.webp", lambda w=width: variant(data, w))
+            yield variant_url(url, width), cache.get(key, f"{width}w.webp", lambda w=width: variant(data, w))
 
 
 def has_gps(path: Path) -> bool:
