@@ -24,6 +24,7 @@ from markdown.treeprocessors import InlineProcessor as TreeInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from ..model import Heading, Link
+from .refs import collect_refs
 
 SLOT_SCHEME = "dossier:link/"
 PAGE_SCHEME = "dossier-page:"  # a link to a page by name, from a Hugo ref shortcode or a Liquid post_url (parse.shortcodes)
@@ -320,8 +321,6 @@ class Renderer:
             )
             if self.embeds:
                 out = _EMPTY_IFRAME.sub("", out)
-        from .refs import collect_refs
-
         out, refs, diags = collect_refs(out, path, source if source is not None else body, first_line)
         return MarkdownResult(out, links, headings, html_to_text(out), refs, diags)
 

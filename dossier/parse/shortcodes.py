@@ -219,9 +219,7 @@ def _liquid(m, state: _Pass) -> str:
         return "\n```\n"
     if name in ("raw", "endraw"):
         return ""
-    if name == "post_url":
-        return f"dossier-page:{page_name(raw.strip())}"
-    if name == "link":
+    if name in ("post_url", "link"):  # a page of the site by its file name
         return f"dossier-page:{page_name(raw.strip())}"
     state.warn(m.start(), f'Liquid tag "{{% {name} %}}" is not supported; it was left out of the page',
                "dossier does not run templates in content; write the text or link it includes")

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
+from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify_unicode
 
 from .. import diagnostics as dg
 from ..model import Backlink, Document, DocId
+from ..parse.conventions import read_name
 from .index import NameIndex
 
 
@@ -87,8 +90,7 @@ def asset_urls(documents: dict[DocId, Document], urls: dict[DocId, str], assets)
     """
     bundles: dict[str, str] = {}  # bundle folder ("content/articles/x") -> page URL
     for doc in documents.values():
-        name = posixpath.basename(doc.path)
-        if name.split(".")[0] == "index" and doc.id in urls and posixpath.dirname(doc.path) != "content":
+        if doc.id in urls and read_name(doc.path).bundle:
             bundles.setdefault(posixpath.dirname(doc.path), urls[doc.id])
     out: dict[str, str] = {}
     for path in assets:
@@ -132,8 +134,6 @@ def check_refs(documents: dict[DocId, Document], routes, urls: dict, assets: dic
 
 
 def _absolute_problem(target: str, routes, published: set, prefix: str, by_slug) -> tuple[str, str | None] | None:
-    from urllib.parse import unquote
-
     path = unquote(target.split("#")[0].split("?")[0])
     if prefix != "/" and not path.startswith(prefix):
         inner = path.lstrip("/")
@@ -150,8 +150,6 @@ def _absolute_problem(target: str, routes, published: set, prefix: str, by_slug)
 
 
 def _undated(seg: str) -> str:
-    import re
-
     return re.sub(r"^\d{4}-\d{2}-\d{2}-", "", seg)
 
 

@@ -6,6 +6,7 @@ import posixpath
 from .. import diagnostics as dg
 from ..model import FOLDERS, KINDS, Document, DocId, Route
 from ..names import slugify
+from ..parse.conventions import read_name
 
 # Listing routes the site always has, with a readable owner for collision messages.
 # Other modules append (url, template, extra, owner) entries for their pages.
@@ -57,7 +58,8 @@ def _own_url(doc: Document, permalinks: dict) -> str:
     if doc.kind in FOLDERS:
         return f"{FOLDERS[doc.kind]}/{doc.slug}/"
     folder = posixpath.dirname(doc.path[len("content/"):])
-    if posixpath.basename(doc.path).split(".")[0] in ("index", "_index") and folder:  # a bundle: its folder is the page
+    name = read_name(doc.path)
+    if (name.bundle or name.section) and folder:  # a bundle: its folder is the page
         folder = posixpath.dirname(folder)
     parts = [slugify(p) for p in folder.split("/") if p] + [doc.slug]
     if parts == ["index"]:
