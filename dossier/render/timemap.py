@@ -123,7 +123,7 @@ class MapData:
 
 @lru_cache(maxsize=4)
 def load_basemap(path: str, stamp: int = 0) -> tuple:
-    """The vendored Natural Earth outlines as ((name, (polygon, ...)), ...); empty when missing."""
+    """The vendored Natural Earth outlines as ((name, (projected polygon, ...)), ...); empty when missing."""
     try:
         text = Path(path).read_text(encoding="utf-8").strip()
     except OSError:
@@ -131,7 +131,15 @@ def load_basemap(path: str, stamp: int = 0) -> tuple:
     if not text.startswith(BASEMAP_PREFIX):
         return ()
     data = json.loads(text[len(BASEMAP_PREFIX):].rstrip(";"))
-    return tuple((f["properties"].get("name", ""), tuple(f["geometry"]["coordinates"])) for f in data["features"])
+    return tuple((f["properties"].get("name", ""), tuple(_projected(poly) for poly in f["geometry"]["coordinates"]))
+                 for f in data["features"])
+
+
+def _projected(polygon) -> tuple:
+    """(bounding box of the outer ring, rings) in Mercator units: projected once per basemap, not per map drawn."""
+    rings = tuple(tuple(mercator(lat, lon) for lon, lat in ring) for ring in polygon)
+    xs, ys = [x for x, _ in rings[0]], [y for _, y in rings[0]]
+    return (min(xs), max(xs), min(ys), max(ys)), rings
 
 
 def mercator(lat: float, lon: float) -> tuple[float, float]:
@@ -151,7 +159,10 @@ class Frame:
     height: int
 
     def px(self, lat: float, lon: float) -> tuple[float, float]:
-        x, y = mercator(lat, lon)
+        return self.xy(*mercator(lat, lon))
+
+    def xy(self, x: float, y: float) -> tuple[float, float]:
+        """A Mercator point in pixels."""
         return (x - self.x0) * self.scale, (self.y1 - y) * self.scale
 
     def metres(self, lat: float, metres: float) -> float:
@@ -170,8 +181,8 @@ def fit(points: list[tuple[float, float]], width: int, height: int, min_span: fl
 
 def _ring_path(ring, frame: Frame) -> str:
     out, last = [], None
-    for lon, lat in ring:
-        x, y = frame.px(lat, lon)
+    for mx, my in ring:
+        x, y = frame.xy(mx, my)
         point = (round(x, 1), round(y, 1))
         if last is None or abs(point[0] - last[0]) + abs(point[1] - last[1]) >= 0.8:
             out.append(f"{point[0]:g} {point[1]:g}")
@@ -179,16 +190,17 @@ def _ring_path(ring, frame: Frame) -> str:
     return "M" + "L".join(out) + "Z" if len(out) > 2 else ""
 
 
-def _visible(polygon, frame: Frame) -> bool:
-    pts = [frame.px(lat, lon) for lon, lat in polygon[0]]
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    return max(xs) >= 0 and min(xs) <= frame.width and max(ys) >= 0 and min(ys) <= frame.height
+def _visible(box, frame: Frame) -> bool:
+    """The outer ring's box reaches into the frame (the pixel transform is monotone, so its box is the ring's)."""
+    x_min, x_max, y_min, y_max = box
+    return (frame.xy(x_max, y_min)[0] >= 0 and frame.xy(x_min, y_max)[0] <= frame.width
+            and frame.xy(x_min, y_min)[1] >= 0 and frame.xy(x_max, y_max)[1] <= frame.height)
 
 
 def country_paths(basemap: tuple, frame: Frame) -> list[str]:
     paths = []
     for _name, polygons in basemap:
-        d = "".join(_ring_path(r, frame) for poly in polygons if _visible(poly, frame) for r in poly)
+        d = "".join(_ring_path(r, frame) for box, rings in polygons if _visible(box, frame) for r in rings)
         if d:
             paths.append(d)
     return paths
