@@ -66,9 +66,10 @@ def test_the_bar_appears_after_the_delay_with_stage_and_counts():
     assert reporter.bar is None  # stopped (and, transient, cleared) before the summary is printed
 
 
-def test_no_reporter_installed_means_silence():
+def test_no_reporter_installed_means_silence(capsys):
     progress.stage("parse", 3)
     progress.advance()  # the default reporter ignores it (serve, check and library use)
+    assert capsys.readouterr() == ("", "")
 
 
 def build_env():
