@@ -451,7 +451,7 @@ def import_file(file: Path, site: Site, root: Path, dry_run: bool = False,
     if meta.get("url"):
         for doc in site.documents.values():
             src = doc.fields.get("source")
-            if isinstance(src, dict) and src.get("url") == meta["url"]:
+            if src is not None and src.url == meta["url"]:
                 report.notes.append(f"{doc.path} already cites this URL as its source")
     report.text = render_article(title, paragraphs, meta, report.entities, file.name, today)
     if dry_run:

@@ -125,7 +125,22 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
         text=result.text,
         digest=source.digest,
         diagnostics=tuple(diags),
+        lines=field_lines(loaded.key_lines),
+        alias_lines=alias_lines(fields, loaded.item_lines),
     )
+
+
+def field_lines(key_lines: dict) -> dict[str, int]:
+    """Front-matter key -> 1-based line in the file (the YAML starts on line 2)."""
+    return {k: v + 2 for k, v in key_lines.items() if isinstance(k, str)}
+
+
+def alias_lines(fields: dict, item_lines: dict) -> tuple[int, ...]:
+    """The line of each alias, when every entry of ``aliases:`` was kept."""
+    lines = item_lines.get("aliases")
+    if "aliases" in fields and lines and len(lines) == len(fields["aliases"]):
+        return tuple(v + 2 for v in lines)
+    return ()
 
 
 class _OverBudget(Exception):

@@ -273,8 +273,9 @@ def _article_source(ctx, key, value):
     if not isinstance(value, dict):
         ctx.err("D104", key, f"source: expected a mapping (publisher, url, published...), got {_type_name(value)}")
         return None
-    return _source_mapping(ctx, key, value,
-                           fields=("publisher", "url", "archived_url", "published", "language", "translated_from", "translator", "title", "date"))
+    m = _source_mapping(ctx, key, value,
+                        fields=("publisher", "url", "archived_url", "published", "language", "translated_from", "translator", "title", "date"))
+    return SourceRef(**m, line=ctx.line_of(key)) if m else None
 
 
 def _range(ctx, key, value, item=None):
@@ -397,9 +398,6 @@ def validate_fields(kind: str, data: dict, path: str, key_lines: dict, item_line
         fields["date"] = fields["date"].with_approximate(True)
     if extra:
         fields["extra"] = extra
-    fields["_lines"] = {k: v + 2 for k, v in key_lines.items() if isinstance(k, str)}
-    if "aliases" in fields and "aliases" in item_lines and len(item_lines["aliases"]) == len(fields["aliases"]):
-        fields["_alias_lines"] = tuple(v + 2 for v in item_lines["aliases"])
     return fields, ctx.links, ctx.diags
 
 

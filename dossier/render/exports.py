@@ -20,7 +20,6 @@ from typing import Iterator
 
 from ..dates import DAY, MINUTE, MONTH, PartialDate, format_range
 from ..model import Event, Output, Site
-from . import output
 
 EXPORTS_VERSION = 1
 
@@ -335,7 +334,6 @@ def places_geojson(site: Site) -> dict:
 
 # ------------------------------------------------------------------ output
 
-@output
 def timeline_exports(site: Site, views) -> Iterator[Output]:
     yield Output("timeline.json", _json_bytes(timeline_json(site), "events"))
     yield Output("events.json", _json_bytes(events_json(site), "events"))

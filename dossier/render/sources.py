@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from ..model import Route
 from ..names import match_key, sort_key
-from .views import KINDS_ORDER, View, Views, _source_dict, page_view
+from .views import KINDS_ORDER, View, Views, _source_dict
 
 NO_PUBLISHER = "Publisher not named"
 
@@ -29,7 +29,6 @@ def _host(url: str | None) -> str:
     return urlsplit(url).netloc.lower().removeprefix("www.") if url else ""
 
 
-@page_view("sources.html")
 def sources_view(views: Views, route: Route) -> View:
     site = views.site
     entries: dict[str, dict] = {}
@@ -39,7 +38,7 @@ def sources_view(views: Views, route: Route) -> View:
     for doc in docs:
         cited = []
         src = doc.fields.get("source") if doc.kind == "article" else None
-        if isinstance(src, dict) and (src.get("url") or src.get("title") or src.get("publisher")):
+        if src is not None and (src.url or src.title or src.publisher):
             cited.append((_source_dict(src, views.language), "based on it"))
         for ref in doc.fields.get("sources", ()):
             if ref.link is None:

@@ -4,13 +4,18 @@ from __future__ import annotations
 from .. import diagnostics as dg
 from ..model import Document, Site
 from ..names import match_key, slugify
+from .cards import make_cards
 from .index import NameIndex
 from .links import resolve_links
 from .routes import build_routes
 from .timeline import build_events
 
 
-def resolve(docs: list[Document], config) -> Site:
+def resolve(docs: list[Document], config, bodies=None) -> Site:
+    """The whole graph: names, links and backlinks, events, tags, routes and cards.
+
+    ``bodies`` (path -> HTML) gives the bodies of documents kept without them (the build cache).
+    """
     diags: list[dg.Diagnostic] = []
     documents: dict[str, Document] = {}
     for doc in sorted(docs, key=lambda d: d.path):
@@ -20,7 +25,7 @@ def resolve(docs: list[Document], config) -> Site:
         if first is not None:
             diags.append(dg.error(
                 "D501", f"{first.path} and {doc.path} both have the slug \"{doc.slug}\" and would write /{doc.id}/",
-                doc.path, doc.fields.get("_lines", {}).get("slug", 1),
+                doc.path, doc.line("slug", default=1),
                 hint="slugs are compared in lower case; set slug: to something else in one of them"))
             continue
         documents[doc.id] = doc
@@ -39,9 +44,9 @@ def resolve(docs: list[Document], config) -> Site:
                 entry[1].append(doc.id)
     routes, urls, route_diags = build_routes(documents, tags, config.permalinks)
     diags.extend(route_diags)
-    site = Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
-                tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index)
-    return site
+    return Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
+                tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index,
+                bodies=bodies, cards=make_cards(documents, urls))
 
 
 __all__ = ["resolve", "match_key"]

@@ -196,13 +196,9 @@ class DevServer:
                 self._failed(result, initial)
             self.last_result = result
             if initial:
+                # (after a good first build the live builder keeps its state in memory: no cache file
+                # rewritten and no search index rebuilt per keystroke; `dossier build` refreshes it)
                 self.initial_result = result
-                if result.ok:
-                    # After the first build the preview keeps its state in memory: no cache
-                    # file rewritten and no search index rebuilt per keystroke (the index of
-                    # the first build stays; `dossier build` refreshes it).
-                    self.builder.persist = False
-                    self.builder.hooks = False
             return result
         finally:
             with self._cond:
@@ -367,11 +363,8 @@ class DevServer:
 
 
 def _make_builder(options: BuildOptions) -> Builder:
-    """The engine's builder, writing changed files in place (no whole-tree swap per keystroke)."""
-    try:
-        return Builder(options, in_place=True)
-    except TypeError:  # an engine without in-place writes
-        return Builder(options)
+    """The engine's live builder: changed files written in place (no whole-tree swap per keystroke)."""
+    return Builder(options, live=True)
 
 
 def _file_digest(path: Path) -> str | None:
