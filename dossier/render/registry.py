@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from ..search import build_index, search_view
+from .search import build_index, search_view
 from .exports import timeline_exports
 from .feeds import feeds
 from .redirects import redirect_view

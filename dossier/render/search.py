@@ -20,9 +20,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import diagnostics as dg
-from .model import Route
-from .render.views import View, Views
+from .. import diagnostics as dg
+from ..model import Route
+from .views import View, Views
 
 BUNDLE = "pagefind"
 TIMEOUT = 300  # seconds
