@@ -368,45 +368,55 @@ def head(views, route: Route, extra: dict | None = None) -> dict:
     config = site.config
     doc = site.documents.get(route.doc_id) if route.doc_id else None
     if doc is not None:
-        card = views.card(doc.id)
         title = doc.title
-        description = card.get("summary") or config.description
+        description = views.card(doc.id).get("summary") or config.description
         data = document_jsonld(views, doc)
+        if doc.fields.get("sensitive"):
+            description = SENSITIVE_DESCRIPTION
     else:
         title = _page_title(views, route, extra)
         description = config.description
         data = page_jsonld(views, route, title)
-    sensitive = bool(doc is not None and doc.fields.get("sensitive"))
-    if sensitive:
-        description = SENSITIVE_DESCRIPTION
     og = [
-        ("og:type", "article" if doc is not None and doc.kind == "article" else
-         ("profile" if doc is not None and doc.kind == "person" else "website")),
+        ("og:type", _OG_TYPES.get(doc.kind, "website") if doc is not None else "website"),
         ("og:title", title),
         ("og:description", description),
         ("og:url", absolute(config, route.url) if config.origin else None),  # Open Graph wants absolute URLs
         ("og:site_name", config.title),
         ("og:locale", _og_locale((doc.fields.get("lang") if doc is not None else None) or config.language)),
+        *(_article_og(doc) if doc is not None and doc.kind == "article" else ()),
     ]
-    if doc is not None and doc.kind == "article":
-        if doc.date:
-            og.append(("article:published_time", doc.date.iso()))
-        if doc.fields.get("updated"):
-            og.append(("article:modified_time", doc.fields["updated"].iso()))
-        og.extend(("article:tag", t) for t in doc.fields.get("tags", ()))
-    feeds = [{"type": "application/atom+xml", "title": f"{config.title} (Atom)", "href": views.url("feed.xml")},
-             {"type": "application/feed+json", "title": f"{config.title} (JSON Feed)", "href": views.url("feed.json")}]
-    if route.template == "tag.html" and route.extra in site.tags:
-        feeds.append({"type": "application/atom+xml", "title": f"#{site.tags[route.extra][0]} · {config.title}",
-                      "href": views.url(f"tags/{route.extra}/feed.xml")})
     return {
         "canonical": absolute(config, route.url),
         "og": [(k, v) for k, v in og if v],
         "twitter": [("twitter:card", "summary"), ("twitter:title", title), ("twitter:description", description)],
         "jsonld": json_script(data),
-        "feeds": feeds,
+        "feeds": _feed_links(views, route),
         "noindex": route.template == "404.html",
     }
+
+
+_OG_TYPES = {"article": "article", "person": "profile"}
+
+
+def _article_og(doc) -> list:
+    og = []
+    if doc.date:
+        og.append(("article:published_time", doc.date.iso()))
+    if doc.fields.get("updated"):
+        og.append(("article:modified_time", doc.fields["updated"].iso()))
+    og.extend(("article:tag", t) for t in doc.fields.get("tags", ()))
+    return og
+
+
+def _feed_links(views, route: Route) -> list[dict]:
+    site, config = views.site, views.site.config
+    feeds = [{"type": "application/atom+xml", "title": f"{config.title} (Atom)", "href": views.url("feed.xml")},
+             {"type": "application/feed+json", "title": f"{config.title} (JSON Feed)", "href": views.url("feed.json")}]
+    if route.template == "tag.html" and route.extra in site.tags:
+        feeds.append({"type": "application/atom+xml", "title": f"#{site.tags[route.extra][0]} · {config.title}",
+                      "href": views.url(f"tags/{route.extra}/feed.xml")})
+    return feeds
 
 
 __all__ = ["head", "json_script", "document_jsonld", "page_jsonld", "absolute", "CLAIM_RATINGS"]
