@@ -89,21 +89,28 @@ def scan(root: Path, known: dict[str, tuple[int, int]] | None = None, settled_be
             if known.get(rel) == stamp and st.st_mtime_ns < (settled_before - 2) * 1e9:
                 out.unchanged.append(rel)
                 continue
-            try:
-                raw = full.read_bytes()
-            except OSError as exc:
-                diags.append(dg.error("D100", f"could not read file: {exc.strerror or exc}", rel))
-                continue
-            digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                diags.append(dg.error("D100", f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8", rel))
-                continue
-            if "\x00" in text:
-                diags.append(dg.error("D100", "contains NUL bytes: binary file named .md?", rel))
-                continue
-            parts = rel_path.relative_to(CONTENT_DIR).parts
-            kind = KINDS.get(parts[0], "page") if len(parts) > 1 else "page"
-            files.append(SourceFile(rel, kind, text, digest))
+            source = _read(full, rel, rel_path, diags)
+            if source is not None:
+                files.append(source)
     return out
+
+
+def _read(full: Path, rel: str, rel_path: Path, diags: list) -> SourceFile | None:
+    """The file as text with its kind and digest; None (and a diagnostic) when it cannot be read as UTF-8 text."""
+    try:
+        raw = full.read_bytes()
+    except OSError as exc:
+        diags.append(dg.error("D100", f"could not read file: {exc.strerror or exc}", rel))
+        return None
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        diags.append(dg.error("D100", f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8", rel))
+        return None
+    if "\x00" in text:
+        diags.append(dg.error("D100", "contains NUL bytes: binary file named .md?", rel))
+        return None
+    parts = rel_path.relative_to(CONTENT_DIR).parts
+    kind = KINDS.get(parts[0], "page") if len(parts) > 1 else "page"
+    return SourceFile(rel, kind, text, digest)

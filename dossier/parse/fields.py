@@ -322,20 +322,10 @@ def _inline_events(ctx, key, value):
         if not ref and (not title or "date" not in raw):
             ctx.err("D103", key, "events: an inline event needs a title and a date (or ref: to an existing event)", i)
             continue
-        date = end = None
-        try:
-            if "date" in raw:
-                date = parse_date(raw["date"], bool(raw.get("approximate")))
-            if raw.get("end") is not None:
-                end = parse_date(raw["end"])
-        except DateError as exc:
-            ctx.err("D301", key, f"events: {exc}", i)
+        dates = _inline_dates(ctx, key, raw, i)
+        if dates is None:
             continue
-        if date and end:
-            problem = check_range(date, end)
-            if problem:
-                ctx.err("D302", key, f"events: {problem}", i)
-                continue
+        date, end = dates
         place = ctx.link(_target(str(raw["place"])), "events", line) if raw.get("place") else None
         people = tuple(ctx.link(_target(str(p)), "events", line) for p in _as_list(raw.get("people")))
         orgs = tuple(ctx.link(_target(str(p)), "events", line) for p in _as_list(raw.get("organizations")))
@@ -343,6 +333,24 @@ def _inline_events(ctx, key, value):
         summary = clean_text(str(raw.get("summary", "") or ""))
         out.append(InlineEvent(title or "", date or PartialDate(1), end, summary, place, people, orgs, tags, ref_idx, line))
     return tuple(out)
+
+
+def _inline_dates(ctx, key, raw: dict, i: int):
+    """(date, end) of an inline event, either None when absent; None (and an error) when invalid."""
+    date = end = None
+    try:
+        if "date" in raw:
+            date = parse_date(raw["date"], bool(raw.get("approximate")))
+        if raw.get("end") is not None:
+            end = parse_date(raw["end"])
+    except DateError as exc:
+        ctx.err("D301", key, f"events: {exc}", i)
+        return None
+    problem = check_range(date, end) if date and end else None
+    if problem:
+        ctx.err("D302", key, f"events: {problem}", i)
+        return None
+    return date, end
 
 
 def _as_list(value) -> list:
