@@ -23,7 +23,7 @@ from . import diagnostics as dg
 from .cache import DocStore, State, digest_bytes, engine_version, load_state, save_state
 from .commit import Changes, Committed, Target, commit, open_changes, walk
 from .config import Config, load_config
-from .discover import Found, scan
+from .discover import Found, scan, scan_changed
 from .model import Document, Failed, Site
 from .parse import ParseOptions, parse_all
 from .plan import Plan, graph_of, plan
@@ -108,6 +108,7 @@ class Sources:
     found: Found
     parse_key: str  # parse settings: documents parsed under another key cannot be reused
     same_parse: bool
+    watched: bool = False  # only the files a watcher named were looked at (no walk of content/)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,8 @@ class Builder:
         self.store = DocStore(self.root)
         self.state: State | None = load_state(self.root) if options.cache else None
         self.warm = False  # this builder made (or checked) the output in this process: it is its own
+        self.scan_clean = False  # the last whole walk of content/ found no problem (so a watcher's list may replace it)
+        self.unsettled: set[str] = set()  # paths changed since the last good build (a failed build keeps them)
 
     def rebuild(self, changed: set[str] | None = None) -> BuildResult:
         start = time.perf_counter()
@@ -170,7 +173,12 @@ class Builder:
         if dg.has_errors(_add(result, diags)):
             return _done(result, start)
         previous = self.state
-        sources = _timed(timings, "discover", discover, self.root, config, previous, changed)
+        self.unsettled |= set(changed or ())
+        fast = changed is not None and self.live and self.warm and self.scan_clean  # serve's fast path: no walk
+        watched = set(self.unsettled) if fast else None
+        sources = _timed(timings, "discover", discover, self.root, config, previous, changed, watched)
+        if not sources.watched:
+            self.scan_clean = not sources.found.diagnostics
         if output and not changed and unchanged(sources, previous, config) and still_built(self.root, config, output, previous):
             self.warm = True  # the output was checked: from now on it is this builder's
             result.full, result.wrote_output = False, True
@@ -211,6 +219,7 @@ class Builder:
         if not result.ok:
             return
         self.state = state
+        self.unsettled = set()
         if save and self.options.cache and not (self.live and self.warm):
             self.store.save(_store_key(state.parse_key), parsed.fresh, set(parsed.items))
             save_state(self.root, state)
@@ -229,10 +238,18 @@ def prepare_output(root: Path, output: Path | None) -> dg.Diagnostic | None:
     return problem
 
 
-def discover(root: Path, config: Config, previous: State | None, changed: set[str] | None) -> Sources:
-    """Walk content/: files whose stat matches the last build (and that are not in ``changed``) are not read."""
+def discover(root: Path, config: Config, previous: State | None, changed: set[str] | None, watched=None) -> Sources:
+    """Walk content/: files whose stat matches the last build (and that are not in ``changed``) are not read.
+
+    ``watched`` (serve, after a good build): the complete list of files changed since the last build,
+    from the file watcher; then only those are looked at, unless a folder or a symlink needs the walk.
+    """
     parse_key = config.parse_digest()
     same_parse = bool(previous) and previous.parse_key == parse_key
+    if watched is not None and same_parse:
+        found = scan_changed(root, previous.stats, watched)
+        if found is not None:
+            return Sources(found, parse_key, same_parse, watched=True)
     known = dict(previous.stats) if same_parse else {}
     for path in changed or ():
         known.pop(path, None)

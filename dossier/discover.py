@@ -95,6 +95,34 @@ def scan(root: Path, known: dict[str, tuple[int, int]] | None = None, settled_be
     return out
 
 
+def scan_changed(root: Path, known: dict[str, tuple[int, int]], changed) -> Found | None:
+    """Like :func:`scan` when only the files in ``changed`` (project-relative paths, from a file watcher)
+    can differ from ``known``: only they are looked at. None when a whole walk must decide (a folder,
+    a symlink, a name not in NFC)."""
+    out = Found(stats=dict(known))
+    failed = set()
+    for rel in sorted(changed):
+        parts = rel.split("/")
+        if parts[0] != CONTENT_DIR or any(is_ignored(p) for p in parts) or not rel.endswith((".md", ".markdown")):
+            continue  # not content (templates, config), or a file the walk skips too
+        full = root / rel
+        if not os.path.lexists(full):
+            out.stats.pop(rel, None)
+            continue
+        if full.is_symlink() or not full.is_file() or not unicodedata.is_normalized("NFC", rel):
+            return None
+        st = full.stat()
+        out.stats[rel] = (st.st_mtime_ns, st.st_size)
+        source = _read(full, rel, Path(rel), out.diagnostics)
+        if source is None:
+            failed.add(rel)
+        else:
+            out.files.append(source)
+    fresh = {f.path for f in out.files} | failed
+    out.unchanged.extend(p for p in sorted(out.stats) if p not in fresh)
+    return out
+
+
 def _read(full: Path, rel: str, rel_path: Path, diags: list) -> SourceFile | None:
     """The file as text with its kind and digest; None (and a diagnostic) when it cannot be read as UTF-8 text."""
     try:

@@ -76,3 +76,43 @@ def test_a_live_builder_runs_post_write_steps_only_on_its_first_build(tmp_path):
     _edit(site)
     assert builder.rebuild({ART}).ok
     assert len(calls) == 1
+
+
+def test_serve_fast_path_looks_only_at_the_files_the_watcher_named(tmp_path, monkeypatch):
+    """After a good build, a live builder does not walk content/ per save; the result equals a full build."""
+    from dossier import build as build_module
+
+    site = _site(tmp_path / "s")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False), live=True, post_write=())
+    assert builder.rebuild().ok
+
+    def no_walk(*args, **kwargs):
+        raise AssertionError("content/ walked on a save")
+
+    monkeypatch.setattr(build_module, "scan", no_walk)
+    _edit(site)
+    new = "content/articles/new-one.md"
+    site.write(new, "---\ntitle: A new one\ndate: 2021-09\npeople: [Masud]\n---\nAbout [[Panshir]].\n")
+    gone = "content/claims/thousands-joining-resistance.md"
+    (site.root / gone).unlink()
+    result = builder.rebuild({ART, new, gone, "templates/none.html"})
+    assert result.ok and result.parsed == 2
+    assert "articles/new-one/" in result.rendered_urls
+    monkeypatch.undo()
+    full = Builder(BuildOptions(source=site.root, output=tmp_path / "full", jobs=1, cache=False), post_write=()).rebuild()
+    assert full.ok and site.snapshot() == site.snapshot(tmp_path / "full")
+
+
+def test_a_broken_file_stays_reported_until_fixed_on_the_fast_path(tmp_path):
+    site = _site(tmp_path / "s")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False), live=True, post_write=())
+    assert builder.rebuild().ok
+    broken = site.root / ART
+    good = broken.read_bytes()
+    broken.write_bytes(b"---\ntitle: [unclosed\n---\n")
+    assert not builder.rebuild({ART}).ok
+    other = "content/people/ahmad-massoud.md"
+    (site.root / other).write_text((site.root / other).read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    assert not builder.rebuild({other}).ok  # the broken file is looked at again, not taken from the last good build
+    broken.write_bytes(good)
+    assert builder.rebuild({ART}).ok
