@@ -30,7 +30,7 @@ from .write import MARKER, AtomicTree, commit_in_place, remove_files, safe_join
 class Target:
     output: Path
     keep: tuple[str, ...] = ()
-    in_place: bool = False  # serve: replace changed files in place, never a whole-tree swap
+    in_place: bool = False  # serve: replace changed files in place (a full build still streams into a new tree)
     post_write: tuple = ()  # steps (folder, site) -> [Diagnostic]; empty: none run
 
 
@@ -65,8 +65,9 @@ class Changes:
 
 
 def open_changes(target: Target, full: bool) -> Changes:
-    """A full build not in place streams every file into a new tree as it is rendered (memory stays flat)."""
-    if full and not target.in_place:
+    """A full build (in serve too: a config edit) streams every file into a new tree as it is rendered
+    (memory stays flat); the tree is swapped in at the end."""
+    if full:
         return Changes(AtomicTree(target.output, keep=target.keep).__enter__())
     return Changes()
 

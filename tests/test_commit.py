@@ -21,7 +21,10 @@ def test_the_strategy_follows_the_size_of_the_change(tmp_path):
     assert choose(_changes(0), [], DIGESTS, t, full=False, hooks_ok=True) is None  # nothing to do
     assert choose(_changes(0), [], DIGESTS, t, full=False, hooks_ok=False).__name__ == "_relink"  # retry a failed step
     assert choose(_changes(500), [], DIGESTS, Target(tmp_path, in_place=True), full=False, hooks_ok=True).__name__ == "_in_place"
-    assert choose(_changes(0), [], DIGESTS, t, full=True, hooks_ok=True).__name__ == "_relink"
+    assert choose(_changes(0), [], DIGESTS, t, full=True, hooks_ok=True).__name__ == "_relink"  # (full builds normally stream)
+    live = open_changes(Target(tmp_path / "live", in_place=True), full=True)
+    assert live.tree is not None  # serve's full builds (a config edit) stream too
+    live.abort()
 
 
 def test_a_full_build_streams_into_a_new_tree_swapped_in_after_the_steps(tmp_path):
