@@ -173,12 +173,7 @@ class Builder:
         if dg.has_errors(_add(result, diags)):
             return _done(result, start)
         previous = self.state
-        self.unsettled |= set(changed or ())
-        fast = changed is not None and self.live and self.warm and self.scan_clean  # serve's fast path: no walk
-        watched = set(self.unsettled) if fast else None
-        sources = _timed(timings, "discover", discover, self.root, config, previous, changed, watched)
-        if not sources.watched:
-            self.scan_clean = not sources.found.diagnostics
+        sources = _timed(timings, "discover", self._discover, config, previous, changed)
         if output and not changed and unchanged(sources, previous, config) and still_built(self.root, config, output, previous):
             self.warm = True  # the output was checked: from now on it is this builder's
             result.full, result.wrote_output = False, True
@@ -211,6 +206,15 @@ class Builder:
         return _done(result, start)
 
     # --------------------------------------------------------- memory between rebuilds
+    def _discover(self, config: Config, previous: State | None, changed: set[str] | None) -> Sources:
+        """:func:`discover`; serve's fast path (no walk of content/) once a live builder is warm."""
+        self.unsettled |= set(changed or ())
+        fast = changed is not None and self.live and self.warm and self.scan_clean
+        sources = discover(self.root, config, previous, changed, set(self.unsettled) if fast else None)
+        if not sources.watched:
+            self.scan_clean = not sources.found.diagnostics
+        return sources
+
     def _post_write(self) -> tuple:
         return () if self.live and self.warm else self.post_write
 
