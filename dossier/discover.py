@@ -111,6 +111,8 @@ def scan_changed(root: Path, known: dict[str, tuple[int, int]], changed) -> Foun
             continue
         if full.is_symlink() or not full.is_file() or not unicodedata.is_normalized("NFC", rel):
             return None
+        if rel not in known and _has_twin(full):
+            return None  # the walk reports the two spellings of one name
         st = full.stat()
         out.stats[rel] = (st.st_mtime_ns, st.st_size)
         source = _read(full, rel, Path(rel), out.diagnostics)
@@ -121,6 +123,12 @@ def scan_changed(root: Path, known: dict[str, tuple[int, int]], changed) -> Foun
     fresh = {f.path for f in out.files} | failed
     out.unchanged.extend(p for p in sorted(out.stats) if p not in fresh)
     return out
+
+
+def _has_twin(full: Path) -> bool:
+    """Another file in the same folder whose name is the same once NFC-normalised."""
+    name = unicodedata.normalize("NFC", full.name)
+    return sum(unicodedata.normalize("NFC", n) == name for n in os.listdir(full.parent)) > 1
 
 
 def _read(full: Path, rel: str, rel_path: Path, diags: list) -> SourceFile | None:

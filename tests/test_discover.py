@@ -53,3 +53,31 @@ def test_bad_bytes_are_errors_naming_the_file(tmp_path):
 def test_no_content_folder_is_an_empty_dossier(tmp_path):
     found = scan(tmp_path)
     assert found.files == [] and found.diagnostics == []
+
+
+def test_scan_changed_looks_only_at_the_named_files(tmp_path):
+    from dossier.discover import scan_changed
+
+    _tree(tmp_path, {"content/articles/a.md": "one", "content/articles/b.md": "two"})
+    known = scan(tmp_path).stats
+    (tmp_path / "content/articles/a.md").write_text("one, edited", encoding="utf-8")
+    (tmp_path / "content/articles/b.md").unlink()
+    _tree(tmp_path, {"content/people/p.md": "new", "templates/x.html": "t"})
+    found = scan_changed(tmp_path, known, {"content/articles/a.md", "content/articles/b.md", "content/people/p.md",
+                                           "templates/x.html", "content/articles/.a.md.swp"})
+    assert sorted(f.path for f in found.files) == ["content/articles/a.md", "content/people/p.md"]
+    assert sorted(found.stats) == ["content/articles/a.md", "content/people/p.md"] and found.unchanged == []
+
+
+def test_scan_changed_leaves_folders_symlinks_and_name_twins_to_the_walk(tmp_path):
+    import unicodedata
+
+    from dossier.discover import scan_changed
+
+    _tree(tmp_path, {"content/articles/a.md": "one"})
+    known = scan(tmp_path).stats
+    (tmp_path / "content/articles/folder.md").mkdir()
+    assert scan_changed(tmp_path, known, {"content/articles/folder.md"}) is None
+    nfc, nfd = "café.md", unicodedata.normalize("NFD", "café.md")
+    _tree(tmp_path, {f"content/articles/{nfc}": "x", f"content/articles/{nfd}": "y"})
+    assert scan_changed(tmp_path, known, {f"content/articles/{nfc}"}) is None
