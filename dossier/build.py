@@ -27,8 +27,8 @@ from .discover import Found, scan, scan_changed
 from .model import Document, Failed, Site
 from .parse import ParseOptions, parse_all
 from .plan import Plan, graph_of, plan
-from .render import POST_WRITE, RenderError, Theme, ThemeError, Views, render, render_outputs
-from .render.registry import PAGE_VIEWS
+from .render import POST_WRITE, RenderError, Theme, ThemeError, Views, render
+from .render.registry import OUTPUTS, PAGE_VIEWS, READS
 from .resolve import resolve
 from .resolve.routes import output_path
 from .write import MARKER, WriteError, check_output_dir, recover
@@ -48,6 +48,7 @@ class BuildResult:
     written_paths: list[str] = field(default_factory=list)  # output files whose bytes changed (or are new)
     removed_paths: list[str] = field(default_factory=list)  # output files that no longer exist
     rendered_urls: list[str] = field(default_factory=list)
+    outputs_produced: list[str] = field(default_factory=list)  # extra outputs (feeds, exports) made afresh
 
     @property
     def ok(self) -> bool:
@@ -135,6 +136,8 @@ class Rendered:
     written: list[str]
     removed: list[str]
     committed: Committed
+    derived: dict  # extra output name -> its files
+    produced: list  # names of the extra outputs produced in this build
 
 
 class Builder:
@@ -339,9 +342,7 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
             lists[url] = listed
             pages.append(url)
         expected = {output_path(u) for u in site.routes}
-        for out in render_outputs(site, views):
-            expected.add(out.path)
-            _emit(changes, digests, out.path, out.data)
+        derived, produced = _derived_outputs(site, views, the_plan, previous, changes, digests, expected)
         for path, src in theme.static_files().items():
             expected.add(path)
             _emit(changes, digests, path, src)
@@ -352,7 +353,31 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
     finally:
         changes.abort()
     lists = {u: v for u, v in lists.items() if v}
-    return Rendered(pages, shows, lists, digests, sorted(changes.files), removed, committed)
+    return Rendered(pages, shows, lists, digests, sorted(changes.files), removed, committed, derived, produced)
+
+
+def _derived_outputs(site: Site, views: Views, the_plan: Plan, previous: State | None, changes: Changes,
+                     digests: dict, expected: set) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """Every extra output of ``registry.OUTPUTS``, produced again only when what it reads changed
+    (``registry.READS``). Returns (output name -> the files it made, kept from the last build when
+    skipped; the names of the outputs produced in this build)."""
+    made: dict[str, tuple[str, ...]] = {}
+    produced: list[str] = []
+    for func in OUTPUTS:
+        name = func.__name__
+        kept = previous.derived.get(name) if previous is not None and not the_plan.full else None
+        if kept is not None and not READS[func](the_plan.change):
+            expected.update(kept)  # their digests are the last build's
+            made[name] = kept
+            continue
+        paths = []
+        for out in func(site, views):
+            paths.append(out.path)
+            _emit(changes, digests, out.path, out.data)
+        expected.update(paths)
+        made[name] = tuple(paths)
+        produced.append(name)
+    return made, produced
 
 
 def _emit(changes: Changes, digests: dict, path: str, data) -> None:
@@ -374,7 +399,7 @@ def record(previous: State | None, parsed: Parsed, site: Site, theme: Theme, con
         theme_digest=theme.digest(), templates=route_templates(site, theme),
         # nothing new to remember: keep the old time (a newer one only makes more files get re-read)
         recorded_at=previous.recorded_at if nothing_new else time.time(),
-        hook_outputs=rendered.committed.hook_outputs, hooks_ok=rendered.committed.hooks_ok,
+        hook_outputs=rendered.committed.hook_outputs, hooks_ok=rendered.committed.hooks_ok, derived=rendered.derived,
     )
 
 
@@ -395,6 +420,7 @@ def _report(result: BuildResult, the_plan: Plan, rendered: Rendered) -> None:
     result.written_paths = rendered.written
     result.removed_paths = rendered.removed
     result.written = len(rendered.written)
+    result.outputs_produced = rendered.produced
     result.wrote_output = True
     result.diagnostics.extend(rendered.committed.diagnostics)
 

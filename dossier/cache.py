@@ -67,6 +67,7 @@ class State:
     config_digest: str = ""
     theme_digest: str = ""
     templates: dict = field(default_factory=dict)  # route url -> digest of its template closure
+    derived: dict = field(default_factory=dict)  # extra output (registry.OUTPUTS) name -> the files it made
 
 
 def digest_bytes(data: bytes) -> str:

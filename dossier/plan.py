@@ -38,10 +38,21 @@ class DocGraph:
 
 
 @dataclass(frozen=True)
+class Change:
+    """What changed since the last build, as derived outputs (feeds, exports) declare their inputs."""
+
+    full: bool = True  # everything (no previous build, settings, output touched): every input changed
+    kinds: frozenset = frozenset()  # kinds of the documents whose content or links changed
+    cards: bool = False  # a card changed, or a document came or went
+    events: bool = False  # a changed document defines timeline entries
+
+
+@dataclass(frozen=True)
 class Plan:
     full: bool  # render every route
     urls: frozenset  # routes to render (every route when full)
     why: Mapping[str, str]  # url -> the first reason found (or, when full, the reason for a full build)
+    change: Change = Change()
 
     def routes(self, routes: Mapping) -> list:
         """The routes to render, in a stable order."""
@@ -78,7 +89,13 @@ def plan(previous, graph: Mapping[DocId, DocGraph], routes: Collection[str], tem
     for url, digest in templates.items():
         if previous.templates.get(url) != digest:
             why.setdefault(url, "its template changed")
-    return Plan(False, frozenset(why), MappingProxyType(why))
+    return Plan(False, frozenset(why), MappingProxyType(why), describe_change(previous.graph, graph))
+
+
+def describe_change(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph]) -> Change:
+    dirty, cards = changed_documents(old, new)
+    graphs = [g for doc_id in dirty for g in (old.get(doc_id), new.get(doc_id)) if g is not None]
+    return Change(False, frozenset(g.kind for g in graphs), bool(cards), any(g.events for g in graphs))
 
 
 def _why_full(previous, globals_digest: str, output_ok: bool) -> str | None:
@@ -161,4 +178,4 @@ def _summaries(old, new, dirty: set, cards: set):
         yield "timeline/", "events changed"
 
 
-__all__ = ["ALWAYS", "DocGraph", "Plan", "changed_documents", "graph_of", "plan"]
+__all__ = ["ALWAYS", "Change", "DocGraph", "Plan", "changed_documents", "describe_change", "graph_of", "plan"]

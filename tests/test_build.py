@@ -116,3 +116,22 @@ def test_a_broken_file_stays_reported_until_fixed_on_the_fast_path(tmp_path):
     assert not builder.rebuild({other}).ok  # the broken file is looked at again, not taken from the last good build
     broken.write_bytes(good)
     assert builder.rebuild({ART}).ok
+
+
+def test_derived_outputs_are_produced_again_only_when_what_they_read_changed(tmp_path):
+    site = _site(tmp_path / "s")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False), live=True, post_write=())
+    first = builder.rebuild()
+    assert first.outputs_produced == ["timeline_exports", "feeds", "site_files"]
+    person = "content/people/ahmad-massoud.md"
+    path = site.root / person
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nA paragraph added at the end.\n", encoding="utf-8")
+    body = builder.rebuild({person})  # the person's page changes; no card, no event, no article
+    assert body.ok and body.outputs_produced == ["site_files"]
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Ahmad Massoud", "title: Ahmad Massoud Jr", 1),
+                    encoding="utf-8")
+    renamed = builder.rebuild({person})  # a card changed: exports and feeds name him
+    assert renamed.ok and renamed.outputs_produced == ["timeline_exports", "feeds", "site_files"]
+    assert "events.json" in renamed.written_paths
+    full = Builder(BuildOptions(source=site.root, output=tmp_path / "full", jobs=1, cache=False), post_write=()).rebuild()
+    assert full.ok and site.snapshot() == site.snapshot(tmp_path / "full")

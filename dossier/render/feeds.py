@@ -241,8 +241,11 @@ def feeds(site: Site, views) -> Iterator[Output]:
         path = f"tags/{tag_slug}/feed.xml"
         yield Output(path, atom(site, views, feed_articles(site, tag_slug), path,
                                 xml_text(f"#{name} · {config.title}"), f"tags/{tag_slug}/"))
+
+
+def site_files(site: Site, views) -> Iterator[Output]:
     yield Output("sitemap.xml", sitemap(site))
     yield Output("robots.txt", robots(site))
 
 
-__all__ = ["xml_text", "atom", "json_feed", "sitemap", "robots", "feed_articles", "base_url_note"]
+__all__ = ["xml_text", "atom", "json_feed", "sitemap", "robots", "feed_articles", "base_url_note", "feeds", "site_files"]

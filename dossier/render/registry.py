@@ -8,6 +8,9 @@ writing; nothing registers itself elsewhere as a side effect of an import.
   Document pages are dispatched by kind in ``views.DOCUMENT_VIEWS``.
 * ``OUTPUTS``: functions ``(site, views) -> iterable of Output`` for the files
   that are not routed pages (timeline exports, feeds, sitemap, robots.txt).
+* ``READS``: what each output reads, as a predicate over ``plan.Change``; an
+  incremental build produces an output again only when it answers true (its
+  files are written only when their bytes changed).
 * ``POST_WRITE``: functions ``(folder, site) -> [Diagnostic]`` run over the
   complete new output before it becomes visible (the Pagefind search index).
 """
@@ -17,7 +20,7 @@ from types import MappingProxyType
 
 from .search import build_index, search_view
 from .exports import timeline_exports
-from .feeds import feeds
+from .feeds import feeds, site_files
 from .redirects import redirect_view
 from .sources import sources_view
 from .views import Views, not_found_view
@@ -36,11 +39,26 @@ PAGE_VIEWS = MappingProxyType({
 
 OUTPUTS = (
     timeline_exports,  # timeline.json, events.json, events.csv, places.geojson
-    feeds,  # feed.xml, feed.json, tags/<tag>/feed.xml, sitemap.xml, robots.txt
+    feeds,  # feed.xml, feed.json, tags/<tag>/feed.xml
+    site_files,  # sitemap.xml, robots.txt
 )
+
+
+def _always(change) -> bool:
+    return True
+
+
+READS = MappingProxyType({
+    # events and their sources, the cards (titles, urls, sensitive) they name, places (coordinates, within)
+    timeline_exports: lambda c: c.full or c.events or c.cards or "place" in c.kinds,
+    # the latest articles: their fields and bodies (whose links show other documents' urls: cards)
+    feeds: lambda c: c.full or c.cards or "article" in c.kinds,
+    # every page's address and date (``updated`` of any document): cheap, made every build
+    site_files: _always,
+})
 
 POST_WRITE = (
     build_index,  # pagefind/ (search: false removes it)
 )
 
-__all__ = ["PAGE_VIEWS", "OUTPUTS", "POST_WRITE"]
+__all__ = ["PAGE_VIEWS", "OUTPUTS", "READS", "POST_WRITE"]
