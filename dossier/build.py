@@ -16,10 +16,11 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import diagnostics as dg
+from . import images, progress
 from .cache import DocStore, State, digest_bytes, engine_version, load_state, save_state
 from .commit import Changes, Committed, Target, commit, open_changes, walk
 from .config import Config, load_config
@@ -96,7 +97,7 @@ def load(options: BuildOptions) -> tuple[Config | None, Site | None, list[dg.Dia
     store = DocStore(root)
     sources = _timed(timings, "discover", discover, root, config, previous, None)
     parsed = _timed(timings, "parse", parse, root, sources, previous, config, store if options.cache else None, options.jobs)
-    site = _timed(timings, "resolve", resolve, parsed.documents, config, store.body)
+    site = _timed(timings, "resolve", resolve_site, root, parsed, config, store.body)
     return config, site, diags + list(parsed.diagnostics) + site.diagnostics, timings
 
 
@@ -119,6 +120,7 @@ class Parsed:
     stats: dict  # source path -> (mtime_ns, size)
     parse_key: str
     diagnostics: tuple
+    assets: tuple = ()  # files of content/ that are not Markdown
 
     @property
     def documents(self) -> list[Document]:
@@ -152,8 +154,10 @@ class Builder:
     other files are re-read when their size or mtime changed.
     """
 
-    def __init__(self, options: BuildOptions, in_place: bool = False, live: bool = False, post_write: tuple = POST_WRITE):
+    def __init__(self, options: BuildOptions, in_place: bool = False, live: bool = False, post_write: tuple = POST_WRITE,
+                 persist: bool = True):
         self.options = options
+        self.persist = persist  # False: the record is never written to the cache (it stays in memory)
         self.root = Path(options.source).resolve()
         self.in_place = in_place or live
         self.live = live
@@ -180,11 +184,11 @@ class Builder:
         if output and not changed and unchanged(sources, previous, config) and still_built(self.root, config, output, previous):
             self.warm = True  # the output was checked: from now on it is this builder's
             result.full, result.wrote_output = False, True
-            return _done(result, start, sources.found.diagnostics)
+            return _done(result, start, previous.diagnostics)  # still true: nothing they came from changed
         store = self.store if self.options.cache else None
         parsed = _timed(timings, "parse", parse, self.root, sources, previous, config, store, self.options.jobs)
         result.parsed = len(parsed.fresh)
-        site = _timed(timings, "resolve", resolve, parsed.documents, config, self.store.body)
+        site = _timed(timings, "resolve", resolve_site, self.root, parsed, config, self.store.body)
         result.site = site
         _add(result, [*parsed.diagnostics, *site.diagnostics])
         if result.failed(self.options.strict):
@@ -197,9 +201,10 @@ class Builder:
             else:
                 the_plan = make_plan(previous, site, theme, config, output, trust_output=self.in_place and self.warm)
                 target = Target(output, tuple(config.keep), self.in_place, self._post_write())
-                rendered = render_and_commit(site, theme, the_plan, previous, target, self.options.jobs)
+                image_cache = images.ImageCache(self.root, self.options.cache)
+                rendered = render_and_commit(site, theme, the_plan, previous, target, self.options.jobs, (self.root, image_cache))
                 _report(result, the_plan, rendered)
-                state = record(previous, parsed, site, theme, config, output, the_plan, rendered)
+                state = record(previous, parsed, site, theme, config, output, the_plan, rendered, tuple(result.diagnostics))
                 self._remember(state, parsed, worth_saving(previous, state, parsed, the_plan, rendered), result)
         except (RenderError, ThemeError, WriteError) as exc:
             result.diagnostics.append(exc.diagnostic)
@@ -227,8 +232,9 @@ class Builder:
             return
         self.state = state
         self.unsettled = set()
-        if save and self.options.cache and not (self.live and self.warm):
+        if save and self.persist and self.options.cache and not (self.live and self.warm):
             self.store.save(_store_key(state.parse_key), parsed.fresh, set(parsed.items))
+            progress.stage("save cache")
             save_state(self.root, state)
         self.warm = True
 
@@ -260,6 +266,7 @@ def discover(root: Path, config: Config, previous: State | None, changed: set[st
     known = dict(previous.stats) if same_parse else {}
     for path in changed or ():
         known.pop(path, None)
+    progress.stage("scan")
     found = scan(root, known, settled_before=previous.recorded_at if previous else 0.0)
     return Sources(found, parse_key, same_parse)
 
@@ -268,6 +275,8 @@ def unchanged(sources: Sources, previous: State | None, config: Config) -> bool:
     """No source file and no setting differs from the last (good) build."""
     found = sources.found
     return (sources.same_parse and previous.ok and not found.files
+            and not dg.has_errors(found.diagnostics)  # e.g. a new NFC twin of a known NFD name: not "unchanged"
+            and not previous.diagnostics  # the last build had warnings: build again so they are reported again
             and found.stats.keys() == previous.stats.keys() and previous.config_digest == config.digest())
 
 
@@ -288,7 +297,8 @@ def parse(root: Path, sources: Sources, previous: State | None, config: Config, 
     if any(p not in reusable for p in found.unchanged):  # the cache lost documents: read everything
         found = scan(root)
     fresh_sources = [s for s in found.files if not (s.path in reusable and reusable[s.path].digest == s.digest)]
-    options = ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds)
+    progress.stage("parse", len(fresh_sources), "files")
+    options = ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds, language=config.language)
     fresh = {item.path: item for item in parse_all(fresh_sources, options, jobs=jobs or os.cpu_count() or 1)}
     items: dict[str, Document | Failed] = {}
     for src in found.files:
@@ -298,7 +308,15 @@ def parse(root: Path, sources: Sources, previous: State | None, config: Config, 
     diags = list(found.diagnostics)
     for path in sorted(items):
         diags.extend(items[path].diagnostics)
-    return Parsed(items, fresh, found.stats, sources.parse_key, tuple(diags))
+    return Parsed(items, fresh, found.stats, sources.parse_key, tuple(diags), tuple(found.assets))
+
+
+def resolve_site(root: Path, parsed: Parsed, config: Config, bodies) -> Site:
+    """:func:`resolve`, then the sizes of the images among the files of content/ (``images.probe``)."""
+    progress.stage("resolve")
+    site = resolve(parsed.documents, config, parsed.assets, bodies)
+    infos, image_diags = images.probe(root, site.assets)
+    return replace(site, images=infos, diagnostics=[*site.diagnostics, *image_diags])
 
 
 def _reusable(sources: Sources, previous: State | None, store: DocStore | None) -> dict:
@@ -322,8 +340,11 @@ def route_templates(site: Site, theme: Theme) -> dict[str, str]:
     return {u: closures[r.template] for u, r in site.routes.items()}
 
 
-def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State | None, target: Target, jobs: int) -> Rendered:
-    """Render the planned pages and every extra output; write what changed (``commit``)."""
+def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State | None, target: Target, jobs: int,
+                      images_from: tuple | None = None) -> Rendered:
+    """Render the planned pages and every extra output; write what changed (``commit``).
+
+    ``images_from`` (project root, ``images.ImageCache``): publish the files of content/ too."""
     incremental = not the_plan.full
     shows = dict(previous.shows) if incremental else {}
     lists = dict(previous.lists) if incremental else {}
@@ -331,12 +352,16 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
         shows.pop(url, None)
         lists.pop(url, None)
     digests = dict(previous.outputs) if incremental else {}
-    before = Committed(hook_outputs=previous.hook_outputs, hooks_ok=previous.hooks_ok) if incremental else Committed()
-    changes = open_changes(target, the_plan.full)
+    before = (Committed(hook_outputs=previous.hook_outputs, hooks_ok=previous.hooks_ok, known=frozenset(previous.outputs))
+              if incremental else Committed())
+    changes = open_changes(target, the_plan.full, site)
     try:
         views = Views(site, PAGE_VIEWS)
         pages = []
-        for url, path, data, shown, listed in _render_routes(site, theme, the_plan.routes(site.routes), views, jobs or os.cpu_count() or 1):
+        routes = the_plan.routes(site.routes)
+        progress.stage("render", len(routes), "pages")
+        for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs or os.cpu_count() or 1):
+            progress.advance()
             _emit(changes, digests, path, data)
             shows[url] = shown
             lists[url] = listed
@@ -346,6 +371,10 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
         for path, src in theme.static_files().items():
             expected.add(path)
             _emit(changes, digests, path, src)
+        if images_from is not None:
+            for path, data in images.publish(images_from[0], site.assets, site.images, images_from[1]):
+                expected.add(path)  # files of content/: images stripped of their metadata, with variants
+                _emit(changes, digests, path, data)
         removed = sorted(p for p in digests if p not in expected)
         for p in removed:
             del digests[p]
@@ -363,6 +392,7 @@ def _derived_outputs(site: Site, views: Views, the_plan: Plan, previous: State |
     skipped; the names of the outputs produced in this build)."""
     made: dict[str, tuple[str, ...]] = {}
     produced: list[str] = []
+    progress.stage("feeds, exports, sitemap", None, "files")
     for func in OUTPUTS:
         name = func.__name__
         kept = previous.derived.get(name) if previous is not None and not the_plan.full else None
@@ -389,7 +419,7 @@ def _emit(changes: Changes, digests: dict, path: str, data) -> None:
 
 
 def record(previous: State | None, parsed: Parsed, site: Site, theme: Theme, config: Config, output: Path,
-           the_plan: Plan, rendered: Rendered) -> State:
+           the_plan: Plan, rendered: Rendered, diagnostics: tuple = ()) -> State:
     """The record of this build, for the next one."""
     nothing_new = _nothing_new(previous, parsed, the_plan, rendered)
     return State(
@@ -400,6 +430,7 @@ def record(previous: State | None, parsed: Parsed, site: Site, theme: Theme, con
         # nothing new to remember: keep the old time (a newer one only makes more files get re-read)
         recorded_at=previous.recorded_at if nothing_new else time.time(),
         hook_outputs=rendered.committed.hook_outputs, hooks_ok=rendered.committed.hooks_ok, derived=rendered.derived,
+        diagnostics=diagnostics,
     )
 
 
@@ -508,4 +539,8 @@ def globals_digest(config: Config, site: Site) -> str:
     h.update(engine_version().encode())
     for doc in sorted((d for d in site.documents.values() if d.kind == "page"), key=lambda d: d.id):
         h.update(f"{doc.id}\0{doc.title}\0{site.urls.get(doc.id)}\0{doc.digest}\n".encode())
+    for folder, doc in sorted(site.sections.items()):  # _index.md intros of index pages (rarely edited)
+        h.update(f"{folder}\0{doc.digest}\n".encode())
+    for path, url in sorted(site.assets.items()):  # files of content/ and image sizes shown in <img> tags
+        h.update(f"{path}\0{url}\0{site.images.get(path)}\n".encode())
     return h.hexdigest()

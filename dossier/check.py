@@ -13,6 +13,7 @@ unconnected. They are warnings (``dossier check --strict`` fails on them).
 | E604 | a translated article has no ``url`` of the original |
 | E605 | a claim is still ``unverified`` more than N days after its date |
 | E606 | a person, place or organisation is mentioned nowhere (orphan) |
+| E607 | an original image under content/ carries a GPS position (published copies never do) |
 
 Configuration (``dossier.yaml``)::
 
@@ -92,6 +93,12 @@ def run_checks(site: Site, today: _dt.date | None = None) -> list[dg.Diagnostic]
         for d in _check_document(site, doc, today, days):
             if d.code not in ignored and d.code not in local:
                 findings.append(d)
+    if "E607" not in ignored:  # originals under content/ that still carry a GPS position
+        from pathlib import Path
+
+        from .images import gps_report
+
+        findings.extend(gps_report(Path(site.config.root), site.assets))
     return diags + sorted(findings, key=dg.sort_key)
 
 

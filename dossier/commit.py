@@ -23,7 +23,10 @@ from pathlib import Path
 from typing import Callable
 
 from . import diagnostics as dg
-from .write import MARKER, AtomicTree, commit_in_place, remove_files, safe_join
+from . import progress
+from .record import clash_error, read_record, under
+from .write import (MARKER, AtomicTree, WriteError, commit_in_place, in_place_clashes, remove_files, safe_join,
+                    update_record)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Committed:
     diagnostics: tuple = ()
     hook_outputs: frozenset = frozenset()
     hooks_ok: bool = True
+    known: frozenset = frozenset()  # the output files of the last build (in the output's record)
 
 
 class Changes:
@@ -64,12 +68,23 @@ class Changes:
             self.tree = None
 
 
-def open_changes(target: Target, full: bool) -> Changes:
+def open_changes(target: Target, full: bool, site=None) -> Changes:
     """A full build (in serve too: a config edit) streams every file into a new tree as it is rendered
     (memory stays flat); the tree is swapped in at the end."""
     if full:
-        return Changes(AtomicTree(target.output, keep=target.keep).__enter__())
+        return Changes(AtomicTree(target.output, keep=target.keep, origin=origin(site)).__enter__())
     return Changes()
+
+
+def origin(site):
+    """output path -> the source file of the page written there (None for indexes, exports, static files)."""
+    if site is None:
+        return None
+    from .resolve.routes import output_path
+
+    sources = {output_path(url): site.documents[r.doc_id].path for url, r in site.routes.items()
+               if r.doc_id in site.documents}
+    return sources.get
 
 
 def commit(changes: Changes, removed: list[str], digests: dict, site, target: Target, full: bool,
@@ -103,16 +118,36 @@ def _stream(changes, removed, digests, site, target, previous) -> Committed:
 
 
 def _in_place(changes, removed, digests, site, target, previous) -> Committed:
+    recorded = read_record(target.output)
+    known = set(previous.known or recorded or ()) | set(previous.hook_outputs)
+    refuse_clashes(target, changes.files, known, site)
+    if not known.issuperset(changes.files):
+        update_record(target.output, known | set(changes.files))  # a superset until the commit is done
     commit_in_place(target.output, changes.files, removed)
-    if not target.post_write or not (changes.files or removed):
-        return previous
-    remove_files(target.output, sorted(previous.hook_outputs))  # the steps make their files afresh
-    return _post_write(target.output, digests, site, target)
+    done = previous
+    if target.post_write and (changes.files or removed):
+        remove_files(target.output, sorted(previous.hook_outputs))  # the steps make their files afresh
+        others = set(walk(target.output))  # (the user's files are not the steps')
+        done = _post_write(target.output, digests, site, target, others)
+    if set(digests) | done.hook_outputs != known:
+        update_record(target.output, set(digests) | done.hook_outputs)
+    return done
+
+
+def refuse_clashes(target: Target, changed: dict, known: set, site) -> None:
+    """No in-place write over a file the user put in the output; ``keep:`` files win over pages."""
+    output = target.output
+    for rel in [r for r in changed if under(r, target.keep) and (output / r).exists() and r not in known]:
+        del changed[rel]
+    clashes = in_place_clashes(output, changed, known, target.keep)
+    if clashes:
+        source_of = origin(site)
+        raise WriteError(clash_error(output, clashes[0], source_of(clashes[0]) if source_of else None))
 
 
 def _relink(changes, removed, digests, site, target, previous) -> Committed:
     """A new tree beside the output (unchanged files hard-linked), steps run over it, then swapped in."""
-    with AtomicTree(target.output, keep=target.keep) as tree:
+    with AtomicTree(target.output, keep=target.keep, origin=origin(site)) as tree:
         for path in sorted(digests):
             data = changes.files.get(path)
             if data is None:
@@ -126,14 +161,15 @@ def _relink(changes, removed, digests, site, target, previous) -> Committed:
     return done
 
 
-def _post_write(folder: Path, digests: dict, site, target: Target) -> Committed:
+def _post_write(folder: Path, digests: dict, site, target: Target, others=frozenset()) -> Committed:
     """Run every post-write step over ``folder`` (the complete new output); note the files they made."""
     if not target.post_write:
         return Committed()
     diags: list[dg.Diagnostic] = []
+    progress.stage("search index")
     for step in target.post_write:
         diags.extend(step(folder, site) or ())
-    made = frozenset(walk(folder)) - set(digests) - {MARKER}
+    made = frozenset(walk(folder)) - set(digests) - {MARKER} - set(others)
     return Committed(tuple(diags), made, not diags)
 
 

@@ -28,12 +28,17 @@ CODES = {
     "D108": "config problem",
     "D110": "Markdown could not be rendered",
     "D111": "control characters removed",
+    "D112": "map tiles without attribution",
     "D201": "link target not found",
     "D202": "link target ambiguous",
     "D203": "name claimed by two entities",
     "D204": "heading not found on target page",
     "D205": "slug problem",
     "D206": "unlinked mention of a known entity",
+    "D207": "file referenced by the text not found",
+    "D208": "image without alt text",
+    "D209": "foreign template syntax (shortcode or Liquid tag)",
+    "D210": "image could not be read",
     "D301": "date is not valid",
     "D302": "date range ends before it starts",
     "D401": "template error",
@@ -47,6 +52,7 @@ CODES = {
     "E604": "translated article has no URL of the original",
     "E605": "claim still unverified long after its date",
     "E606": "entity mentioned nowhere (orphan)",
+    "E607": "original image carries a GPS position",
 }
 
 

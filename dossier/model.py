@@ -66,6 +66,17 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Ref:
+    """A URL in the body that is not a page link: a file beside the page, or a site-absolute path."""
+
+    kind: str  # "asset" (a content file, resolved against the page's folder) or "absolute" ("/post/x/")
+    target: str  # "content/articles/x/photo.jpg" or "/post/x/"
+    line: int | None
+    col: int | None
+    written: str = ""  # as in the text, for messages
+
+
+@dataclass(frozen=True, slots=True)
 class Heading:
     level: int
     text: str
@@ -129,6 +140,8 @@ class Document:
     diagnostics: tuple[Diagnostic, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> its line in the file (1-based)
     alias_lines: tuple[int, ...] = ()  # the line of each entry of ``aliases`` (empty when unknown)
+
+    refs: tuple[Ref, ...] = ()  # files and site-absolute URLs the body points to (checked by resolve)
 
     def line(self, *keys: str, default: int | None = None) -> int | None:
         """The line of the first of ``keys`` present in the front matter."""
@@ -227,6 +240,9 @@ class Site:
     anchors: dict[tuple[DocId, int], str] = field(default_factory=dict)  # resolved #heading ids
     bodies: Any = None  # path -> HTML, for documents whose body_html is None (kept on disk by the cache)
     index: Any = None  # resolve.index.NameIndex
+    sections: dict = field(default_factory=dict)  # _index.md intros: folder ("" home, "articles") -> Document
+    assets: dict = field(default_factory=dict)  # non-Markdown file under content/ -> its URL below the root
+    images: dict = field(default_factory=dict)  # raster image path -> images.ImageInfo
     cards: Mapping[DocId, Card] = field(default_factory=dict)
 
     def body(self, doc: Document) -> str:
@@ -254,5 +270,5 @@ class Output:
     data: bytes
 
 
-for _cls in (Link, Heading, SourceRef, InlineEvent, Document, Failed, Event, Backlink, Card):
+for _cls in (Link, Ref, Heading, SourceRef, InlineEvent, Document, Failed, Event, Backlink, Card):
     _cls.__reduce__ = _fast_reduce

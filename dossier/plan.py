@@ -10,7 +10,7 @@ No rendering, no disk. A page is rendered again when it
 * lists the linkers of a document that gained or lost one;
 * is the page of a document a changed document links (or linked) to: its backlinks;
 * is the index of a changed card's kind, the page of one of its tags, or the
-  timeline when events changed; the home page and the tags index always.
+  timeline and the map when events changed; the home page and the tags index always.
 """
 from __future__ import annotations
 
@@ -176,6 +176,7 @@ def _summaries(old, new, dirty: set, cards: set):
         yield f"tags/{slugify(tag)}/", "a tag of a changed card"
     if events:
         yield "timeline/", "events changed"
+        yield "map/", "events changed"
 
 
 __all__ = ["ALWAYS", "Change", "DocGraph", "Plan", "changed_documents", "describe_change", "graph_of", "plan"]

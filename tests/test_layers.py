@@ -18,14 +18,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "dossier"
 # stages at or below its own. Keep in step with README "Layout of the code".
 STAGES = {
     "dossier": 0, "dossier.model": 0, "dossier.dates": 0, "dossier.names": 0, "dossier.diagnostics": 0,
-    "dossier.yamltools": 0, "dossier.config": 0,
-    "dossier.discover": 1,
+    "dossier.yamltools": 0, "dossier.config": 0, "dossier.progress": 0,
+    "dossier.discover": 1, "dossier.images": 1,
     "dossier.parse": 2,
     "dossier.resolve": 3,
     "dossier.render": 4,
-    "dossier.plan": 5, "dossier.cache": 5, "dossier.write": 5, "dossier.commit": 5,
+    "dossier.plan": 5, "dossier.cache": 5, "dossier.write": 5, "dossier.commit": 5, "dossier.record": 5,
+    "dossier.lock": 5,
     "dossier.build": 6,
     "dossier.check": 7, "dossier.importer": 7, "dossier.publish": 7, "dossier.scaffold": 7,
+    "dossier.migrate": 7, "dossier.schema": 7,
     "dossier.serve": 8, "dossier.cli": 9, "dossier.__main__": 9,
 }
 

@@ -4,7 +4,7 @@ Read this module to know which files a build produces and what runs after
 writing; nothing registers itself elsewhere as a side effect of an import.
 
 * ``PAGE_VIEWS``: template -> view function ``(views, route) -> View`` for routes
-  without a document (home, listings, tags, timeline, search, sources, redirects).
+  without a document (home, listings, tags, timeline, map, search, sources, redirects).
   Document pages are dispatched by kind in ``views.DOCUMENT_VIEWS``.
 * ``OUTPUTS``: functions ``(site, views) -> iterable of Output`` for the files
   that are not routed pages (timeline exports, feeds, sitemap, robots.txt).
@@ -23,6 +23,7 @@ from .exports import timeline_exports
 from .feeds import feeds, site_files
 from .redirects import redirect_view
 from .sources import sources_view
+from .timemap import map_view
 from .views import Views, not_found_view
 
 PAGE_VIEWS = MappingProxyType({
@@ -31,6 +32,7 @@ PAGE_VIEWS = MappingProxyType({
     "tag.html": Views.tag_view,
     "tags.html": Views.tags_view,
     "timeline.html": Views.timeline_view,
+    "map.html": map_view,  # /map/ (time-map)
     "search.html": search_view,  # /search/
     "sources.html": sources_view,  # /sources/
     "redirect.html": redirect_view,  # previous_slugs

@@ -19,6 +19,9 @@ from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, D
 from ..names import slugify, sort_key
 from ..parse.markdown import SLOT_RE
 from ..resolve.cards import SUMMARY_CHARS, truncate  # noqa: F401  (re-exported)
+from ..parse.refs import ASSET_SCHEME
+from .assets import fill_assets
+from .view import View  # noqa: F401  (re-exported)
 
 STATUS_TEXT = {
     "unverified": "Not yet checked against independent sources.",
@@ -28,14 +31,9 @@ STATUS_TEXT = {
     "misleading": "Contains some truth but gives a wrong impression.",
     "confirmed": "Checked and supported by independent sources.",
 }
+FACET_LABELS = {"person": "Person", "place": "Place", "organization": "Organisation", "tag": "Tag"}
 
 
-@dataclass
-class View:
-    template: str
-    context: dict[str, Any]
-    shows: set[DocId] = field(default_factory=set)  # documents whose content (card) the page displays
-    lists: set[DocId] = field(default_factory=set)  # documents whose *linkers* the page enumerates
 
 
 class Views:
@@ -85,6 +83,7 @@ class Views:
             {"title": "Organisations", "url": self.url("organizations/")},
             {"title": "Events", "url": self.url("events/")},
             {"title": "Timeline", "url": self.url("timeline/")},
+            {"title": "Map", "url": self.url("map/")},
             {"title": "Claims", "url": self.url("claims/")},
             {"title": "Search", "url": self.url("search/")},
         ]
@@ -164,7 +163,15 @@ class Views:
                 href = "#" + anchor
             return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}>{label}</a>'
 
-        return Markup(SLOT_RE.sub(replace, site.body(doc)))
+        body = SLOT_RE.sub(replace, site.body(doc))
+        if ASSET_SCHEME in body:
+            body = fill_assets(body, site, self.url, bool(doc.fields.get("sensitive")))
+        return Markup(body)
+
+    def intro(self, folder: str) -> Markup | None:
+        """The body of ``content/<folder>/_index.md`` (Hugo's section text), for its index page."""
+        doc = self.site.sections.get(folder)
+        return self.fill_slots(doc) if doc is not None else None
 
     def targets(self, doc: Document, indices) -> list[DocId]:
         out = []
@@ -368,6 +375,7 @@ class Views:
         events = self._events_of.get(doc.id, [])
         ctx["timeline"] = self.timeline_groups(events)
         ctx["event_count"] = len(events)
+        ctx["minimap"] = minimap(self, doc, events)  # render/timemap.py: its events on a map
         ctx["mentions"] = self.cards(sorted(self._backlinks_of_kind(doc.id, "article"), key=self._listing_key))
         ctx["related_entities"] = self.related_entities(doc.id)
         ctx["claims"] = self.cards(self._backlinks_of_kind(doc.id, "claim"))
@@ -460,7 +468,8 @@ class Views:
                    ("events", "event"), ("claims", "claim"))}
         counts["timeline"] = len(site.events)
         ctx = self.base(route, articles=self.cards(articles), people=self.cards(key_people), places=self.cards(key_places),
-                        events=[self.event_item(e) for e in recent_events], claims=self.cards(claims), counts=counts)
+                        events=[self.event_item(e) for e in recent_events], claims=self.cards(claims), counts=counts,
+                        intro=self.intro(""))
         shows = set(articles) | set(key_people) | set(key_places) | set(claims)
         for e in recent_events:
             shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
@@ -487,7 +496,8 @@ class Views:
                 letter = (sort_key(c["title"])[:1] or "#").upper()
                 by_letter.setdefault(letter, []).append(c)
             groups = [{"label": k, "items": v} for k, v in by_letter.items()]
-        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=KIND_LABELS[kind][1], items=items, groups=groups)
+        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=KIND_LABELS[kind][1], items=items, groups=groups,
+                        intro=self.intro(FOLDERS[kind]))
         return View("list.html", ctx, set(ids))
 
     def tag_view(self, route: Route) -> View:
@@ -506,24 +516,27 @@ class Views:
                 for s, (n, ids) in sorted(self.site.tags.items(), key=lambda kv: sort_key(kv[1][0]))]
         return View("tags.html", self.base(route, tags=tags), set())
 
+    def facets(self, events) -> list[dict]:
+        """The filter menus of /timeline/ and /map/: every person, place, organisation and tag of the events."""
+        docs = self.site.documents
+        found: dict[str, dict] = {k: {} for k in FACET_LABELS}
+        for ev in events:
+            for p in ev.people:
+                found["person"][docs[p].slug] = docs[p].title
+            for o in ev.organizations:
+                found["organization"][docs[o].slug] = docs[o].title
+            if ev.place:
+                found["place"][docs[ev.place].slug] = docs[ev.place].title
+            for t in ev.tags:
+                found["tag"][slugify(t)] = t
+        return [{"name": k, "label": FACET_LABELS[k],
+                 "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
+                for k, v in found.items() if v]
+
     def timeline_view(self, route: Route) -> View:
         site = self.site
         groups = self.timeline_groups(site.events)
-        facets = {"person": {}, "place": {}, "organization": {}, "tag": {}}
-        for ev in site.events:
-            for p in ev.people:
-                facets["person"][site.documents[p].slug] = site.documents[p].title
-            for o in ev.organizations:
-                facets["organization"][site.documents[o].slug] = site.documents[o].title
-            if ev.place:
-                facets["place"][site.documents[ev.place].slug] = site.documents[ev.place].title
-            for t in ev.tags:
-                facets["tag"][slugify(t)] = t
-        facet_list = [
-            {"name": k, "label": {"person": "Person", "place": "Place", "organization": "Organisation", "tag": "Tag"}[k],
-             "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
-            for k, v in facets.items() if v
-        ]
+        facet_list = self.facets(site.events)
         # A long timeline stays light: past `timeline: {compact_over: N}` events (default 1000) its
         # entries leave out summaries and tag chips (on each event's page; tags are in the filters).
         try:
@@ -555,6 +568,8 @@ DOCUMENT_VIEWS = {
 def not_found_view(views: Views, route: Route) -> View:
     return View(route.template, views.base(route, title="Page not found"))
 
+
+from .timemap import minimap  # noqa: E402  (its events on a map; timemap imports only .view from here)
 
 KINDS_ORDER = {k: i for i, k in enumerate(["article", "event", "claim", "person", "place", "organization", "page"])}
 

@@ -6,20 +6,24 @@ from ..model import Document, Site
 from ..names import match_key, slugify
 from .cards import make_cards
 from .index import NameIndex
-from .links import resolve_links
+from .links import asset_urls, check_refs, resolve_links
 from .routes import build_routes
 from .timeline import build_events
 
 
-def resolve(docs: list[Document], config, bodies=None) -> Site:
+def resolve(docs: list[Document], config, assets=(), bodies=None) -> Site:
     """The whole graph: names, links and backlinks, events, tags, routes and cards.
 
-    ``bodies`` (path -> HTML) gives the bodies of documents kept without them (the build cache).
+    ``assets`` are the non-Markdown files of content/ (published when referenced); ``bodies`` (path -> HTML) gives the bodies of documents kept without them (the build cache).
     """
     diags: list[dg.Diagnostic] = []
     documents: dict[str, Document] = {}
+    sections: dict[str, Document] = {}  # _index.md intros: folder ("" for home, "articles") -> document
     for doc in sorted(docs, key=lambda d: d.path):
         if doc.draft and not config.drafts:
+            continue
+        if "_section" in doc.fields:
+            sections[doc.fields["_section"]] = doc
             continue
         first = documents.get(doc.id)
         if first is not None:
@@ -31,7 +35,8 @@ def resolve(docs: list[Document], config, bodies=None) -> Site:
         documents[doc.id] = doc
     index = NameIndex(documents)
     diags.extend(index.diagnostics)
-    resolved, anchors, backlinks, link_diags = resolve_links(documents, index)
+    intros = {doc.id: doc for doc in sections.values()}
+    resolved, anchors, backlinks, link_diags = resolve_links({**documents, **intros}, index)
     diags.extend(link_diags)
     events, event_diags = build_events(documents, resolved)
     diags.extend(event_diags)
@@ -44,9 +49,11 @@ def resolve(docs: list[Document], config, bodies=None) -> Site:
                 entry[1].append(doc.id)
     routes, urls, route_diags = build_routes(documents, tags, config.permalinks)
     diags.extend(route_diags)
+    published = asset_urls(documents, urls, assets)
+    diags.extend(check_refs({**documents, **intros}, routes, urls, published, config.prefix, index))
     return Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
                 tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index,
-                bodies=bodies, cards=make_cards(documents, urls))
+                bodies=bodies, cards=make_cards(documents, urls), sections=sections, assets=published)
 
 
 __all__ = ["resolve", "match_key"]

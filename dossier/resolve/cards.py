@@ -38,7 +38,8 @@ def make_card(doc: Document, url: str | None) -> Card:
         summary=f.get("summary") or truncate(doc.text, SUMMARY_CHARS), lang=f.get("lang"), aliases=doc.aliases,
         status=f.get("status"), type=f.get("type"), tags=tuple(f.get("tags", ())), sensitive=bool(f.get("sensitive")),
     )
-    digest = hashlib.blake2b(repr(tuple(fields.values())).encode(), digest_size=12).hexdigest()
+    drawn = (f.get("coordinates"), f.get("location_precision"))  # the maps draw these
+    digest = hashlib.blake2b(repr((*fields.values(), *drawn)).encode(), digest_size=12).hexdigest()
     return Card(**fields, digest=digest)
 
 
