@@ -15,11 +15,13 @@ from typing import Any
 from markupsafe import Markup
 
 from ..dates import format_date, format_range
-from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, Document, DocId, Event, Route, Site
+from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, Document, DocId, Event, Route, Site, SourceRef
 from ..names import slugify, sort_key
 from ..parse.markdown import SLOT_RE
+from ..resolve.cards import SUMMARY_CHARS, truncate  # noqa: F401  (re-exported)
 from ..parse.refs import ASSET_SCHEME
 from .assets import fill_assets
+from .view import View, events_show  # noqa: F401  (View re-exported)
 
 STATUS_TEXT = {
     "unverified": "Not yet checked against independent sources.",
@@ -29,36 +31,19 @@ STATUS_TEXT = {
     "misleading": "Contains some truth but gives a wrong impression.",
     "confirmed": "Checked and supported by independent sources.",
 }
-SUMMARY_CHARS = 220
 FACET_LABELS = {"person": "Person", "place": "Place", "organization": "Organisation", "tag": "Tag"}
 
 
-# Views for routes without a document, by template name. Other modules register
-# theirs with @page_view("sources.html"); the built-in ones are methods below.
-PAGE_VIEWS: dict[str, Any] = {}
-
-
-def page_view(template: str):
-    def register(func):
-        PAGE_VIEWS[template] = func
-        return func
-
-    return register
-
-
-@dataclass
-class View:
-    template: str
-    context: dict[str, Any]
-    shows: set[DocId] = field(default_factory=set)  # documents whose content (card) the page displays
-    lists: set[DocId] = field(default_factory=set)  # documents whose *linkers* the page enumerates
 
 
 class Views:
     """Builds views for one Site. Cards are computed once per build and shared."""
 
-    def __init__(self, site: Site):
+    def __init__(self, site: Site, page_views=None):
+        """``page_views``: template -> view function for routes without a document
+        (``render.registry.PAGE_VIEWS``; without it only document pages and the 404 page)."""
         self.site = site
+        self.page_views = page_views or {}
         self.config = site.config
         self.language = site.config.language
         self._cards: dict[DocId, dict] = {}
@@ -133,35 +118,29 @@ class Views:
         return (sort_key(doc.title),)
 
     def card(self, doc_id: DocId) -> dict:
+        """The site's :class:`Card` of a document, formatted for templates (prefixed URL, dates in the site's language)."""
         c = self._cards.get(doc_id)
         if c is None:
-            doc = self.site.documents[doc_id]
-            date = doc.date
-            summary = doc.fields.get("summary") or truncate(doc.text, SUMMARY_CHARS)
+            card = self.site.cards[doc_id]
+            date = card.date
             c = self._cards[doc_id] = {
-                "id": doc.id,
-                "kind": doc.kind,
-                "kind_label": KIND_LABELS[doc.kind][0],
-                "title": doc.title,
-                "url": self.url(self.site.urls.get(doc_id, "")),
+                "id": card.id,
+                "kind": card.kind,
+                "kind_label": KIND_LABELS[card.kind][0],
+                "title": card.title,
+                "url": self.url(card.url or ""),
                 "date": date,
-                "date_text": self._date_text(doc),
+                "date_text": format_range(date, card.end, self.language) if date else "",
                 "date_iso": date.iso() if date else "",
-                "summary": summary,
-                "lang": doc.fields.get("lang"),
-                "aliases": list(doc.aliases),
-                "status": doc.fields.get("status"),
-                "type": doc.fields.get("type"),
+                "summary": card.summary,
+                "lang": card.lang,
+                "aliases": list(card.aliases),
+                "status": card.status,
+                "type": card.type,
                 # content warning: templates gate it; feeds and search leave it out
-                "sensitive": bool(doc.fields.get("sensitive")),
+                "sensitive": card.sensitive,
             }
         return c
-
-    def _date_text(self, doc: Document) -> str:
-        date = doc.date
-        if not date:
-            return ""
-        return format_range(date, doc.fields.get("end"), self.language)
 
     def cards(self, ids) -> list[dict]:
         return [self.card(i) for i in ids if i in self.site.documents]
@@ -184,8 +163,7 @@ class Views:
                 href = "#" + anchor
             return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}>{label}</a>'
 
-        body = doc.body_html if doc.body_html is not None else site.bodies(doc.path)
-        body = SLOT_RE.sub(replace, body)
+        body = SLOT_RE.sub(replace, site.body(doc))
         if ASSET_SCHEME in body:
             body = fill_assets(body, site, self.url, bool(doc.fields.get("sensitive")))
         return Markup(body)
@@ -281,20 +259,7 @@ class Views:
     def view(self, route: Route) -> View:
         if route.doc_id:
             return self.document_view(route)
-        name = route.template
-        if name in PAGE_VIEWS:
-            return PAGE_VIEWS[name](self, route)
-        if name == "index.html":
-            return self.home_view(route)
-        if name == "list.html":
-            return self.list_view(route)
-        if name == "tag.html":
-            return self.tag_view(route)
-        if name == "tags.html":
-            return self.tags_view(route)
-        if name == "timeline.html":
-            return self.timeline_view(route)
-        return View(route.template, self.base(route, title="Page not found"))
+        return self.page_views.get(route.template, not_found_view)(self, route)
 
     def base(self, route: Route, **extra) -> dict:
         ctx = {"site": self.site_view, "route_url": self.url(route.url), "lang": self.language}
@@ -305,13 +270,23 @@ class Views:
         return ctx
 
     def document_view(self, route: Route) -> View:
-        site = self.site
-        doc = site.documents[route.doc_id]
-        f = doc.fields
-        card = self.card(doc.id)
+        """The fields every document page has, then its kind's own (``DOCUMENT_VIEWS``)."""
+        doc = self.site.documents[route.doc_id]
         backlinks, shows = self.backlink_groups(doc.id)
+        page = self._page(doc)
+        linked = self._linked_fields(doc, page)
+        linked.update(t for t in self.targets(doc, range(len(doc.links))) if t)  # body links show their targets' URLs
+        ctx = self.base(route, page=page, backlinks=backlinks)
         lists: set[DocId] = set()
-        page = dict(card)
+        for part in DOCUMENT_VIEWS.get(doc.kind, ()):
+            more_linked, more_lists = part(self, doc, page, ctx)
+            linked.update(more_linked)
+            lists.update(more_lists)
+        return View(route.template, ctx, shows | linked | {doc.id}, lists)
+
+    def _page(self, doc: Document) -> dict:
+        f = doc.fields
+        page = dict(self.card(doc.id))
         page.update(
             body=self.fill_slots(doc),
             headings=[{"level": h.level, "text": h.text, "anchor": h.anchor} for h in doc.headings],
@@ -324,6 +299,11 @@ class Views:
             sensitive=bool(f.get("sensitive")),
             kind_url=self.url(FOLDERS[doc.kind] + "/") if doc.kind in FOLDERS else None,
         )
+        return page
+
+    def _linked_fields(self, doc: Document, page: dict) -> set[DocId]:
+        """Cards of the documents named in reference fields and sources; returns their ids."""
+        f = doc.fields
         linked = set()
         for key in ("people", "places", "organizations", "affiliations", "claims", "rebutted_by"):
             ids = self.targets(doc, f.get(key))
@@ -334,73 +314,84 @@ class Views:
             page[key] = self.card(ids[0]) if ids else None
             linked.update(ids)
         page["source"] = _source_dict(f["source"], self.language) if f.get("source") else None
-        sources, source_ids = [], []
-        for ref in f.get("sources", ()):
-            if ref.link is not None:
-                t = site.resolved.get((doc.id, ref.link))
-                if t:
-                    sources.append({"internal": True, "card": self.card(t)})
-                    source_ids.append(t)
-                else:
-                    sources.append({"internal": True, "card": None, "title": doc.links[ref.link].target})
-            else:
-                sources.append({"internal": False, **_source_dict(ref, self.language)})
-        page["sources"] = sources
-        linked.update(source_ids)
-        linked.update(t for t in self.targets(doc, range(len(doc.links))) if t)  # body links show their targets' URLs
-        ctx = self.base(route, page=page, backlinks=backlinks)
-        if doc.kind == "person":
-            page["born_text"] = format_date(f["born"], self.language) if f.get("born") else ""
-            page["died_text"] = format_date(f["died"], self.language) if f.get("died") else ""
-            page["roles"] = list(f.get("roles", ()))
-        if doc.kind == "place":
-            page["coordinates"] = f.get("coordinates")
-            contains = self._children.get(doc.id, [])
-            page["contains"] = self.cards(sorted(contains, key=lambda i: sort_key(site.documents[i].title)))
-            linked.update(contains)
-        if doc.kind == "organization":
-            page["founded_text"] = format_date(f["founded"], self.language) if f.get("founded") else ""
-            page["org_type"] = f.get("type", "")
-        if doc.kind == "event":
-            ev = self._event_by_id.get(doc.id)
-            page["event"] = self.event_item(ev) if ev else None
-            page["location_precision"] = f.get("location_precision", "")
-            page["casualties"] = [
-                {"label": k, "min": v[0], "max": v[1], "text": f"{v[0]}" if v[0] == v[1] else f"{v[0]}–{v[1]}"}
-                for k, v in f.get("casualties", {}).items()
-            ]
-            if ev:
-                linked.update(ev.sources)
-        if doc.kind == "claim":
-            status = f.get("status", "unverified")
-            page["status_text"] = STATUS_TEXT.get(status, "")
-            page["statuses"] = CLAIM_STATUSES
-            page["status_scale"] = [{"status": s, "text": STATUS_TEXT[s]} for s in CLAIM_STATUSES]
-        if doc.kind == "article":
-            page["inline_events"] = [self.event_item(e) for e in self._events_by_origin.get(doc.id, []) if e.doc_id is None]
-            page["related"], candidates = self.related_articles(doc)
-            linked.update(candidates)
-            lists = set(self._entity_set(doc))  # candidates come from these entities' article lists
-        if doc.kind in ENTITY_KINDS:
-            events = self._events_of.get(doc.id, [])
-            ctx["timeline"] = self.timeline_groups(events)
-            ctx["event_count"] = len(events)
-            ctx["minimap"] = minimap(self, doc, events)  # render/timemap.py: its events on a map
-            mentions = [bl.source for bl in site.backlinks.get(doc.id, [])
-                        if bl.source in site.documents and site.documents[bl.source].kind == "article"]
-            mentions = list(dict.fromkeys(mentions))
-            mentions.sort(key=self._listing_key)
-            ctx["mentions"] = self.cards(mentions)
-            ctx["related_entities"] = self.related_entities(doc.id)
-            claims = [bl.source for bl in site.backlinks.get(doc.id, [])
-                      if bl.source in site.documents and site.documents[bl.source].kind == "claim"]
-            ctx["claims"] = self.cards(list(dict.fromkeys(claims)))
-            for ev in events:
-                linked.update((*ev.people, *ev.organizations, *ev.sources, *((ev.place,) if ev.place else ())))
-                if ev.doc_id:
-                    linked.add(ev.doc_id)
-            linked.update(c["id"] for c in ctx["related_entities"])
-        return View(route.template, ctx, shows | linked | {doc.id}, lists)
+        page["sources"] = [self._source_item(doc, ref, linked) for ref in f.get("sources", ())]
+        return linked
+
+    def _source_item(self, doc: Document, ref: SourceRef, linked: set) -> dict:
+        if ref.link is None:
+            return {"internal": False, **_source_dict(ref, self.language)}
+        target = self.site.resolved.get((doc.id, ref.link))
+        if not target:
+            return {"internal": True, "card": None, "title": doc.links[ref.link].target}
+        linked.add(target)
+        return {"internal": True, "card": self.card(target)}
+
+    # Per-kind parts of a document page: (views, doc, page, ctx) -> (ids shown, ids whose linkers are listed)
+    def _person_part(self, doc: Document, page: dict, ctx: dict):
+        f = doc.fields
+        page["born_text"] = format_date(f["born"], self.language) if f.get("born") else ""
+        page["died_text"] = format_date(f["died"], self.language) if f.get("died") else ""
+        page["roles"] = list(f.get("roles", ()))
+        return (), ()
+
+    def _place_part(self, doc: Document, page: dict, ctx: dict):
+        page["coordinates"] = doc.fields.get("coordinates")
+        contains = self._children.get(doc.id, [])
+        page["contains"] = self.cards(sorted(contains, key=lambda i: sort_key(self.site.documents[i].title)))
+        return contains, ()
+
+    def _organization_part(self, doc: Document, page: dict, ctx: dict):
+        f = doc.fields
+        page["founded_text"] = format_date(f["founded"], self.language) if f.get("founded") else ""
+        page["org_type"] = f.get("type", "")
+        return (), ()
+
+    def _event_part(self, doc: Document, page: dict, ctx: dict):
+        f = doc.fields
+        ev = self._event_by_id.get(doc.id)
+        page["event"] = self.event_item(ev) if ev else None
+        page["location_precision"] = f.get("location_precision", "")
+        page["casualties"] = [
+            {"label": k, "min": v[0], "max": v[1], "text": f"{v[0]}" if v[0] == v[1] else f"{v[0]}–{v[1]}"}
+            for k, v in f.get("casualties", {}).items()
+        ]
+        return (ev.sources if ev else ()), ()
+
+    def _claim_part(self, doc: Document, page: dict, ctx: dict):
+        status = doc.fields.get("status", "unverified")
+        page["status_text"] = STATUS_TEXT.get(status, "")
+        page["statuses"] = CLAIM_STATUSES
+        page["status_scale"] = [{"status": s, "text": STATUS_TEXT[s]} for s in CLAIM_STATUSES]
+        return (), ()
+
+    def _article_part(self, doc: Document, page: dict, ctx: dict):
+        page["inline_events"] = [self.event_item(e) for e in self._events_by_origin.get(doc.id, []) if e.doc_id is None]
+        page["related"], candidates = self.related_articles(doc)
+        return candidates, self._entity_set(doc)  # candidates come from these entities' article lists
+
+    def _entity_part(self, doc: Document, page: dict, ctx: dict):
+        """What people, places and organisations add: their timeline, mentions, claims and related entities."""
+        site = self.site
+        events = self._events_of.get(doc.id, [])
+        ctx["timeline"] = self.timeline_groups(events)
+        ctx["event_count"] = len(events)
+        ctx["minimap"] = minimap(self, doc, events)  # render/timemap.py: its events on a map
+        ctx["mentions"] = self.cards(sorted(self._backlinks_of_kind(doc.id, "article"), key=self._listing_key))
+        ctx["related_entities"] = self.related_entities(doc.id)
+        ctx["claims"] = self.cards(self._backlinks_of_kind(doc.id, "claim"))
+        linked = set()
+        for ev in events:
+            linked.update((*ev.people, *ev.organizations, *ev.sources, *((ev.place,) if ev.place else ())))
+            if ev.doc_id:
+                linked.add(ev.doc_id)
+        linked.update(c["id"] for c in ctx["related_entities"])
+        return linked, ()
+
+    def _backlinks_of_kind(self, doc_id: DocId, kind: str) -> list[DocId]:
+        site = self.site
+        found = [bl.source for bl in site.backlinks.get(doc_id, [])
+                 if bl.source in site.documents and site.documents[bl.source].kind == kind]
+        return list(dict.fromkeys(found))
 
     def _entity_set(self, doc: Document) -> frozenset:
         found = self._entities.get(doc.id)
@@ -557,17 +548,23 @@ class Views:
         return View("timeline.html", ctx, events_show(site.events))
 
 
-def events_show(events) -> set[DocId]:
-    """The documents whose cards a list of events shows: their people, organisations, sources, places and pages."""
-    shows: set[DocId] = set()
-    for e in events:
-        shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
-        if e.doc_id:
-            shows.add(e.doc_id)
-    return shows
+# kind -> the parts its page adds to the common document view, in order
+DOCUMENT_VIEWS = {
+    "person": (Views._person_part, Views._entity_part),
+    "place": (Views._place_part, Views._entity_part),
+    "organization": (Views._organization_part, Views._entity_part),
+    "event": (Views._event_part,),
+    "claim": (Views._claim_part,),
+    "article": (Views._article_part,),
+    "page": (),
+}
 
 
-from .timemap import minimap  # noqa: E402  (the time-map module builds on these views)
+def not_found_view(views: Views, route: Route) -> View:
+    return View(route.template, views.base(route, title="Page not found"))
+
+
+from .timemap import minimap  # noqa: E402  (its events on a map; timemap imports only .view from here)
 
 KINDS_ORDER = {k: i for i, k in enumerate(["article", "event", "claim", "person", "place", "organization", "page"])}
 
@@ -578,41 +575,18 @@ def _month_date(year: int, month: int):
     return PartialDate(year, month)
 
 
-def _source_dict(src, language: str) -> dict:
-    if isinstance(src, dict):
-        get = src.get
-    else:
-        get = lambda k: getattr(src, k, None)  # noqa: E731
-    date = get("date") or get("published")
+def _source_dict(src: SourceRef, language: str) -> dict:
+    date = src.when
     return {
-        "url": get("url"),
-        "title": get("title"),
-        "publisher": get("publisher"),
+        "url": src.url,
+        "title": src.title,
+        "publisher": src.publisher,
         "date_text": format_date(date, language) if date else "",
-        "archived_url": get("archived_url"),
-        "language": get("language"),
-        "translated_from": get("translated_from"),
-        "translator": get("translator"),
+        "archived_url": src.archived_url,
+        "language": src.language,
+        "translated_from": src.translated_from,
+        "translator": src.translator,
     }
-
-
-_GRAPHEME_SAFE = re.compile(r"\s+\S*$")
-
-
-def truncate(text: str, limit: int) -> str:
-    """Cut plain text at a word boundary (never inside a grapheme); escaping happens later, in the template."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    shorter = _GRAPHEME_SAFE.sub("", cut)
-    if len(shorter) > limit // 2:
-        cut = shorter
-    else:
-        import unicodedata
-
-        while cut and unicodedata.combining(cut[-1]) or (cut and "\u200d" == cut[-1]):
-            cut = cut[:-1]
-    return cut.rstrip(" ,;:") + "…"
 
 
 __all__ = ["Views", "View", "KINDS", "truncate"]

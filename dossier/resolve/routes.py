@@ -107,7 +107,7 @@ def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict)
             for old, old_url in previous_urls(doc, permalinks):
                 if old_url.casefold() != urls[doc.id].casefold():
                     add(Route(old_url, "redirect.html", None, doc.id), doc.path, doc,
-                        redirect=(old, doc.fields.get("_lines", {}).get("previous_slugs")))
+                        redirect=(old, doc.line("previous_slugs")))
     return routes, urls, diags
 
 

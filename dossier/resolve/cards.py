@@ -1,0 +1,50 @@
+"""Cards: what other pages show of a document, computed once per build at resolve time.
+
+A :class:`~dossier.model.Card` holds the fields listings, backlinks, related
+lists, feeds and exports display, and a digest of them. Incremental builds
+compare card digests to know which pages that *show* a document must be
+rendered again; views format the same card for templates (``Views.card``).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from ..model import Card, Document
+
+SUMMARY_CHARS = 220
+_GRAPHEME_SAFE = re.compile(r"\s+\S*$")
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut plain text at a word boundary (never inside a grapheme); escaping happens later, in the template."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    shorter = _GRAPHEME_SAFE.sub("", cut)
+    if len(shorter) > limit // 2:
+        cut = shorter
+    else:
+        while cut and unicodedata.combining(cut[-1]) or (cut and "\u200d" == cut[-1]):
+            cut = cut[:-1]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def make_card(doc: Document, url: str | None) -> Card:
+    f = doc.fields
+    fields = dict(
+        id=doc.id, kind=doc.kind, title=doc.title, url=url, slug=doc.slug, date=f.get("date"), end=f.get("end"),
+        summary=f.get("summary") or truncate(doc.text, SUMMARY_CHARS), lang=f.get("lang"), aliases=doc.aliases,
+        status=f.get("status"), type=f.get("type"), tags=tuple(f.get("tags", ())), sensitive=bool(f.get("sensitive")),
+    )
+    drawn = (f.get("coordinates"), f.get("location_precision"))  # the maps draw these
+    digest = hashlib.blake2b(repr((*fields.values(), *drawn)).encode(), digest_size=12).hexdigest()
+    return Card(**fields, digest=digest)
+
+
+def make_cards(documents: dict, urls: dict) -> dict:
+    return {doc_id: make_card(doc, urls.get(doc_id)) for doc_id, doc in documents.items()}
+
+
+__all__ = ["Card", "make_card", "make_cards", "truncate", "SUMMARY_CHARS"]
