@@ -234,7 +234,6 @@ def print_warm(rows: list, mode: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000, 10000])
-    ap.add_argument("--warm-start", action="store_true", help="run `dossier build` before starting the server")
     ap.add_argument("--edits", type=int, default=10, help="edits per kind (the median is reported)")
     ap.add_argument("--jobs", type=int, default=0, help="passed to the build (0: all cores)")
     ap.add_argument("--subprocess", action="store_true", help="measure `python -m dossier serve` in a subprocess")
