@@ -167,6 +167,7 @@ class Builder:
         self.warm = False  # this builder made (or checked) the output in this process: it is its own
         self.scan_clean = False  # the last whole walk of content/ found no problem (so a watcher's list may replace it)
         self.unsettled: set[str] = set()  # paths changed since the last good build (a failed build keeps them)
+        self.theme: tuple | None = None  # (stamp, Theme): templates parsed and compiled once while no theme file changes
 
     def rebuild(self, changed: set[str] | None = None) -> BuildResult:
         start = time.perf_counter()
@@ -181,7 +182,7 @@ class Builder:
             return _done(result, start)
         previous = self.state
         sources = _timed(timings, "discover", self._discover, config, previous, changed)
-        if output and not changed and unchanged(sources, previous, config) and still_built(self.root, config, output, previous):
+        if output and not changed and unchanged(sources, previous, config) and self._still_built(config, output, previous):
             self.warm = True  # the output was checked: from now on it is this builder's
             result.full, result.wrote_output = False, True
             return _done(result, start, previous.diagnostics)  # still true: nothing they came from changed
@@ -195,7 +196,7 @@ class Builder:
             return _done(result, start)
         t = time.perf_counter()
         try:
-            theme = Theme(self.root, config.theme)
+            theme = self._theme(config)
             if output is None:  # check: render in memory so template errors are found
                 result.pages = sum(1 for _ in render(site, theme, site.routes.values()))
             else:
@@ -214,6 +215,26 @@ class Builder:
         return _done(result, start)
 
     # --------------------------------------------------------- memory between rebuilds
+    def _theme(self, config: Config) -> Theme:
+        """The theme of the last rebuild while none of its files changed (its compiled templates and digests kept)."""
+        if self.theme and self.theme[1].name == config.theme and self.theme[0] == self.theme[1].stamp():
+            return self.theme[1]
+        theme = Theme(self.root, config.theme)
+        self.theme = (theme.stamp(), theme)
+        return theme
+
+    def _still_built(self, config: Config, output: Path, previous: State) -> bool:
+        """:func:`still_built`; a live builder (serve) then compiles the theme now, not on the first save."""
+        try:
+            theme = self._theme(config)
+        except ThemeError:
+            return False
+        if not still_built(theme, config, output, previous):
+            return False
+        if self.live:
+            theme.warm()
+        return True
+
     def _discover(self, config: Config, previous: State | None, changed: set[str] | None) -> Sources:
         """:func:`discover`; serve's fast path (no walk of content/) once a live builder is warm."""
         self.unsettled |= set(changed or ())
@@ -276,17 +297,12 @@ def unchanged(sources: Sources, previous: State | None, config: Config) -> bool:
     found = sources.found
     return (sources.same_parse and previous.ok and not found.files
             and not dg.has_errors(found.diagnostics)  # e.g. a new NFC twin of a known NFD name: not "unchanged"
-            and not previous.diagnostics  # the last build had warnings: build again so they are reported again
             and found.stats.keys() == previous.stats.keys() and previous.config_digest == config.digest())
 
 
-def still_built(root: Path, config: Config, output: Path, previous: State) -> bool:
+def still_built(theme: Theme, config: Config, output: Path, previous: State) -> bool:
     """Nothing changed in the sources: is the output still exactly the last build's (theme included)?"""
-    try:
-        theme_digest = Theme(root, config.theme).digest()
-    except ThemeError:
-        return False
-    return (previous.theme_digest == theme_digest and previous.output_dir == str(output)
+    return (previous.theme_digest == theme.digest() and previous.output_dir == str(output)
             and previous.hooks_ok and intact(output, previous, config))
 
 

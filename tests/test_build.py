@@ -1,6 +1,8 @@
 """The pipeline (build.py) as serve and build use it: counts of what is parsed and rendered."""
 import shutil
 
+import jinja2
+
 from conftest import REPO, copy_example
 from dossier.build import BuildOptions, Builder
 
@@ -39,6 +41,48 @@ def test_first_save_after_a_warm_start_costs_what_later_saves_cost(tmp_path):
     assert sorted(first.rendered_urls) == sorted(later.rendered_urls)
     assert len(first.rendered_urls) < len(first.site.routes) // 2
     assert warm.snapshot() == hot.snapshot()
+
+
+def _count_template_parses(monkeypatch) -> list:
+    parsed = []
+    real = jinja2.Environment._parse
+
+    def counting(self, source, name, filename):
+        parsed.append(name)
+        return real(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", counting)
+    return parsed
+
+
+def test_saves_of_an_article_parse_no_template_even_the_first_after_a_warm_start(tmp_path, monkeypatch):
+    """The theme is compiled at start-up (warm start) or by the first build, then kept while its files stay the same."""
+    site = _site(tmp_path / "s")
+    options = BuildOptions(source=site.root, output=site.out, jobs=1)
+    assert Builder(options, post_write=()).rebuild().ok
+    parsed = _count_template_parses(monkeypatch)
+    live = Builder(options, live=True, post_write=())
+    assert live.rebuild().ok and parsed  # start-up: the templates are compiled now
+    parsed.clear()
+    _edit(site)
+    first = live.rebuild({ART})
+    assert first.ok and first.rendered_urls and parsed == []
+    path = site.root / ART
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    assert live.rebuild({ART}).ok and parsed == []
+
+
+def test_a_template_edit_reaches_a_live_builder_that_kept_the_theme(tmp_path):
+    site = _site(tmp_path / "s")
+    live = Builder(BuildOptions(source=site.root, output=site.out, jobs=1), live=True, post_write=())
+    assert live.rebuild().ok
+    template = site.root / "themes/default/templates/article.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("</article>", "<p>theme-edit-marker</p></article>", 1),
+                        encoding="utf-8")
+    again = live.rebuild({"themes/default/templates/article.html"})
+    assert again.ok and again.rendered_urls
+    page = site.out / "articles/surrender-rumours-denied/index.html"
+    assert "theme-edit-marker" in page.read_text(encoding="utf-8")
 
 
 def test_a_no_change_build_reads_nothing_and_renders_nothing(tmp_path):
