@@ -195,16 +195,9 @@ def _lastmod(doc: Document) -> str | None:
 
 
 def sitemap(site: Site) -> bytes:
-    config = site.config
-    ET.register_namespace("", SITEMAP_NS)
-    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    newest_by: dict[str, str] = {}
-    for doc in site.documents.values():
-        lm = _lastmod(doc)
-        if lm and doc.id in site.urls and not doc.draft:
-            for key in ("", doc.kind):
-                if lm[:10] > newest_by.get(key, "")[:10]:
-                    newest_by[key] = lm[:10]
+    """sitemap.xml, written as text (ElementTree took 1.3 s of a save at 4,000 articles for the same bytes)."""
+    newest_by = _newest_by_kind(site)
+    entries = []
     for url in sorted(site.routes):
         route = site.routes[url]
         if not (url == "" or url.endswith("/")) or route.template == "redirect.html":
@@ -212,14 +205,32 @@ def sitemap(site: Site) -> bytes:
         doc = site.documents.get(route.doc_id) if route.doc_id else None
         if doc is not None and doc.draft:
             continue
-        el = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(el, f"{{{SITEMAP_NS}}}loc").text = xml_text(absolute(config, url))
         lm = _lastmod(doc) if doc is not None else (
             newest_by.get("") if url == "" else newest_by.get(route.extra) if route.template == "list.html" else None)
+        entry = f"  <url>\n    <loc>{_xml_escape(xml_text(absolute(site.config, url)))}</loc>\n"
         if lm:
-            ET.SubElement(el, f"{{{SITEMAP_NS}}}lastmod").text = lm
-    ET.indent(urlset)
-    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+            entry += f"    <lastmod>{_xml_escape(lm)}</lastmod>\n"
+        entries.append(entry + "  </url>\n")
+    head = f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\""
+    body = f">\n{''.join(entries)}</urlset>" if entries else " />"
+    return (head + body + "\n").encode("utf-8")
+
+
+def _newest_by_kind(site: Site) -> dict[str, str]:
+    """The newest day-precise date overall ("") and per kind, for the index pages' lastmod."""
+    newest_by: dict[str, str] = {}
+    for doc in site.documents.values():
+        lm = _lastmod(doc)
+        if lm and doc.id in site.urls and not doc.draft:
+            for key in ("", doc.kind):
+                if lm[:10] > newest_by.get(key, "")[:10]:
+                    newest_by[key] = lm[:10]
+    return newest_by
+
+
+def _xml_escape(text: str) -> str:
+    """Text content as ElementTree writes it (&, < and > escaped)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def robots(site: Site) -> bytes:
