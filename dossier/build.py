@@ -225,7 +225,7 @@ class Builder:
         return theme
 
     def _still_built(self, config: Config, output: Path, previous: State) -> bool:
-        """:func:`still_built`; a live builder (serve) then compiles the theme now, not on the first save."""
+        """:func:`still_built`; a live builder (serve) then compiles the theme and loads the documents now."""
         try:
             theme = self._theme(config)
         except ThemeError:
@@ -234,6 +234,8 @@ class Builder:
             return False
         if self.live:
             theme.warm()
+            if not previous.parsed and self.options.cache:  # the documents too (0.8 s at 4,000 articles), not at the first save
+                self.state = replace(previous, parsed=self.store.load(_store_key(previous.parse_key)))
         return True
 
     def _discover(self, config: Config, previous: State | None, changed: set[str] | None) -> Sources:
