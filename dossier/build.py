@@ -30,7 +30,7 @@ from .parse import ParseOptions, parse_all
 from .plan import Plan, graph_of, plan
 from .render import POST_WRITE, RenderError, Theme, ThemeError, Views, render
 from .render.registry import OUTPUTS, PAGE_VIEWS, READS
-from .resolve import Resolution, resolve, resolve_incremental
+from .resolve import Resolution, resolve_incremental
 from .resolve.routes import output_path
 from .write import MARKER, WriteError, check_output_dir, recover
 

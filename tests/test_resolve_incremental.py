@@ -245,12 +245,33 @@ def test_a_config_change_or_a_slug_collision_resolves_everything():
     assert any(d.code == "D501" for d in again.site.diagnostics)
 
 
-def test_the_comparison_finds_a_broken_incremental_path(monkeypatch):
-    """Each piece of the incremental path, broken on purpose, makes some script fail."""
-    def stale_linkers(previous, index, sources, olds, news, names, changed):
-        return {d.id for d in news if d.id in sources and sources[d.id] is d}  # never the linkers of a changed name
+def _only_changed(previous, index, sources, olds, news, names, changed):
+    return {d.id for d in news if d.id in sources and sources[d.id] is d}  # never the linkers of a changed name
 
-    monkeypatch.setattr(incremental, "_to_resolve", stale_linkers)
+
+def _no_suggestions_again(real):
+    def index(previous, documents, olds, news):
+        found, names = real(previous, documents, olds, news)
+        return found, names - {None}  # unresolved links keep their old "did you mean"
+    return index
+
+
+BREAKAGES = {
+    "linkers of a changed name not resolved again": lambda: ("_to_resolve", _only_changed),
+    "suggestions not made again when names change": lambda: ("_index", _no_suggestions_again(incremental._index)),
+    "linkers of a retitled document not resolved again": lambda: ("_shown", lambda doc: doc.id),
+    "citers of events not updated": lambda: ("_recite", lambda old, cited, touched, fresh, documents: dict(old)),
+    "tags kept": lambda: ("_tags", lambda previous, documents, olds, news: previous.site.tags),
+    "routes kept when a URL changes": lambda: ("_route_sig", lambda doc, permalinks: doc.id),
+    "cards kept": lambda: ("_cards", lambda old, documents, urls: {i: old.cards.get(i) or incremental.make_card(
+        d, urls.get(i)) for i, d in documents.items()}),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_the_comparison_finds_a_broken_incremental_path(monkeypatch, breakage):
+    """Each piece of the incremental path, broken on purpose, makes some script fail."""
+    monkeypatch.setattr(incremental, *BREAKAGES[breakage]())
     with pytest.raises(AssertionError, match="differs"):
         for seed in range(40):
             run_script(seed, steps=25)

@@ -49,7 +49,7 @@ from .cards import make_card
 from .index import NameIndex
 from .links import LinkUnit, asset_urls, check_doc_refs, link_units, ref_context
 from .routes import build_routes, doc_url, previous_urls
-from .timeline import EventUnit, event_key, event_units, with_citers
+from .timeline import EventUnit, event_citers, event_key, event_units, merge_events, with_citers
 
 FULL_SHARE = 4  # more than 1/FULL_SHARE of the documents changed: resolve everything
 
@@ -114,43 +114,20 @@ def resolve_full(docs: list[Document], config, assets=(), bodies=None, why: str 
     intros = {doc.id: doc for doc in sections.values()}
     sources = {**documents, **intros}
     links = link_units(sources, index, sources)
-    events = event_units(documents, _merged_resolved(sources, links), documents)
-    citers = _citers(documents, events)
+    events = event_units(documents, _Resolved(links), documents)
+    citers = event_citers(documents, events)
     tags = tags_of(documents)
     routes, urls, route_diags = build_routes(documents, tags, config.permalinks)
     published = asset_urls(documents, urls, assets)
     context = ref_context(routes, urls, published, config.prefix, index)
     refs = {doc_id: tuple(check_doc_refs(doc, context)) for doc_id, doc in sources.items()}
     cards = {doc_id: make_card(doc, urls.get(doc_id)) for doc_id, doc in documents.items()}
-    ordered = sorted(_merge_events(documents, events, citers).values(), key=event_key)
+    ordered = sorted(merge_events(documents, events, citers).values(), key=event_key)
     site = _site(config, documents, sections, index, links, events, ordered, tags, (routes, urls, published),
                  cards, refs, {"slugs": tuple(slug_diags), "routes": tuple(route_diags)}, bodies)
     return Resolution(site, {d.path: d for d in docs}, tuple(assets), intros, links, events, citers,
                       _linkers(links), refs, {"slugs": tuple(slug_diags), "routes": tuple(route_diags)},
                       True, why or "no previous resolve", context)
-
-
-def _merged_resolved(order, links: Mapping[DocId, LinkUnit]) -> dict:
-    resolved: dict = {}
-    for doc_id in order:
-        resolved.update(links[doc_id].resolved)
-    return resolved
-
-
-def _citers(order, events: Mapping[DocId, EventUnit]) -> dict[str, tuple]:
-    citers: dict[str, list] = {}
-    for doc_id in order:
-        for ref in events[doc_id].cites:
-            citers.setdefault(ref, []).append(doc_id)
-    return {k: tuple(v) for k, v in citers.items()}
-
-
-def _merge_events(order, events: Mapping[DocId, EventUnit], citers: Mapping[str, tuple]) -> dict[str, Event]:
-    merged = {e.id: e for doc_id in order for e in events[doc_id].events}
-    for eid, extra in citers.items():
-        if eid in merged:
-            merged[eid] = with_citers(merged[eid], extra)
-    return merged
 
 
 def _linkers(links: Mapping[DocId, LinkUnit]) -> dict:
@@ -344,19 +321,23 @@ def _reevent(previous: Resolution, documents: dict, links: dict, again: set):
     cited = {eid for doc_id in touched for unit in (previous.events.get(doc_id), fresh.get(doc_id)) if unit
              for eid in unit.cites}
     citers = _recite(previous.citers, cited, touched, fresh, documents)
-    put: dict[str, Event] = {e.id: e for doc_id in redo for e in fresh[doc_id].events}
-    for eid in cited:  # an event file's own entry has its document's id
-        own = [e for e in events[eid].events if e.id == eid] if eid in events and eid not in put else ()
-        if own:
-            put[eid] = own[0]
-    for eid, e in put.items():
-        if eid in citers:
-            put[eid] = with_citers(e, citers[eid])
+    put = _entries(events, fresh, cited, citers)
     stale = {e.id for doc_id in touched if doc_id in previous.events for e in previous.events[doc_id].events} | cited
     ordered = [e for e in previous.site.events if e.id not in stale]
     for e in put.values():
         bisect.insort(ordered, e, key=event_key)
     return events, citers, ordered
+
+
+def _entries(events: dict, fresh: dict, cited: set, citers: dict) -> dict[str, Event]:
+    """The entries to put back in the sorted list: the fresh units', and those of the events cited (or once
+    cited) by a re-resolved document, each with its citers."""
+    put: dict[str, Event] = {e.id: e for unit in fresh.values() for e in unit.events}
+    for eid in cited:  # an event file's own entry has its document's id
+        own = [e for e in events[eid].events if e.id == eid] if eid in events and eid not in put else ()
+        if own:
+            put[eid] = own[0]
+    return {eid: with_citers(e, citers[eid]) if eid in citers else e for eid, e in put.items()}
 
 
 def _recite(old: Mapping[str, tuple], cited: set, touched: set, fresh: dict, documents: dict) -> dict:

@@ -21,7 +21,7 @@ class LinkUnit:
     """One document's links, resolved: what it adds to the site's tables, and what that depended on.
 
     The site's ``resolved``, ``anchors``, link diagnostics and backlinks are these
-    units merged in document order; an incremental resolve recomputes only the
+    units merged in document order (``resolve.incremental``); an incremental resolve recomputes only the
     units whose dependencies changed (``resolve.incremental``).
     """
 
@@ -34,31 +34,10 @@ class LinkUnit:
     unresolved: bool  # a name link named nothing: its "did you mean" reads every name
 
 
-def resolve_links(documents: dict[DocId, Document], index: NameIndex):
-    units = link_units(documents, index, documents)
-    return merge_links(documents, units)
-
-
 def link_units(documents: dict[DocId, Document], index: NameIndex, which) -> dict[DocId, LinkUnit]:
     """:func:`resolve_doc` for the documents ``which`` names (ids of ``documents``)."""
     memo: dict[str, DocId] = {}  # names that resolved cleanly (most names recur many times)
     return {doc_id: resolve_doc(documents[doc_id], documents, index, memo) for doc_id in which}
-
-
-def merge_links(order, units: dict[DocId, LinkUnit]):
-    """(resolved, anchors, backlinks, diagnostics) of the units of ``order``'s ids, in that order."""
-    resolved: dict[tuple[DocId, int], DocId | None] = {}
-    anchors: dict[tuple[DocId, int], str] = {}
-    backlinks: dict[DocId, list[Backlink]] = defaultdict(list)
-    diags: list[dg.Diagnostic] = []
-    for doc_id in order:
-        unit = units[doc_id]
-        resolved.update(unit.resolved)
-        anchors.update(unit.anchors)
-        diags.extend(unit.diagnostics)
-        for target, backlink in unit.backlinks:
-            backlinks[target].append(backlink)
-    return resolved, anchors, dict(backlinks), diags
 
 
 def resolve_doc(doc: Document, documents: dict[DocId, Document], index: NameIndex, memo: dict) -> LinkUnit:

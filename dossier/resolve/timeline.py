@@ -50,16 +50,16 @@ def event_unit(links: "_Links", doc: Document) -> EventUnit:
     return EventUnit(tuple(own), tuple(cites), tuple(diags))
 
 
-def event_citers(order, units: dict[DocId, EventUnit]) -> dict[str, list[DocId]]:
+def event_citers(order, units: dict[DocId, EventUnit]) -> dict[str, tuple[DocId, ...]]:
     """Event id -> the documents citing it, in the order of ``order`` (repeats kept)."""
     citers: dict[str, list[DocId]] = {}
     for doc_id in order:
         for ref in units[doc_id].cites:
             citers.setdefault(ref, []).append(doc_id)
-    return citers
+    return {eid: tuple(ids) for eid, ids in citers.items()}
 
 
-def merge_events(order, units: dict[DocId, EventUnit], citers: dict[str, list[DocId]]) -> dict[str, Event]:
+def merge_events(order, units: dict[DocId, EventUnit], citers: dict[str, tuple]) -> dict[str, Event]:
     """Event id -> entry, the citing documents added to the sources of the events they cite."""
     events = {e.id: e for doc_id in order for e in units[doc_id].events}
     for eid, extra in citers.items():
