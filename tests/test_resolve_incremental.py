@@ -261,9 +261,10 @@ BREAKAGES = {
     "suggestions not made again when names change": lambda: ("_index", _no_suggestions_again(incremental._index)),
     "linkers of a retitled document not resolved again": lambda: ("_shown", lambda doc: doc.id),
     "citers of events not updated": lambda: ("_recite", lambda old, cited, touched, fresh, documents: dict(old)),
-    "tags kept": lambda: ("_tags", lambda previous, documents, olds, news: previous.site.tags),
+    "tags kept": lambda: ("_tags", lambda previous, documents, olds, news, in_place: previous.site.tags),
     "routes kept when a URL changes": lambda: ("_route_sig", lambda doc, permalinks: doc.id),
-    "cards kept": lambda: ("_cards", lambda old, documents, urls: {i: old.cards.get(i) or incremental.make_card(
+    "backlinks kept": lambda: ("_backlinks", lambda old, old_links, links, again, sources: old),
+    "cards kept": lambda: ("_cards", lambda old, documents, urls, news, in_place: {i: old.cards.get(i) or incremental.make_card(
         d, urls.get(i)) for i, d in documents.items()}),
 }
 

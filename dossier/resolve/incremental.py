@@ -123,8 +123,8 @@ def resolve_full(docs: list[Document], config, assets=(), bodies=None, why: str 
     refs = {doc_id: tuple(check_doc_refs(doc, context)) for doc_id, doc in sources.items()}
     cards = {doc_id: make_card(doc, urls.get(doc_id)) for doc_id, doc in documents.items()}
     ordered = sorted(merge_events(documents, events, citers).values(), key=event_key)
-    site = _site(config, documents, sections, index, links, events, ordered, tags, (routes, urls, published),
-                 cards, refs, {"slugs": tuple(slug_diags), "routes": tuple(route_diags)}, bodies)
+    site = _site(config, documents, sections, index, merge_links(sources, links), events, ordered, tags,
+                 (routes, urls, published), cards, refs, {"slugs": tuple(slug_diags), "routes": tuple(route_diags)}, bodies)
     return Resolution(site, {d.path: d for d in docs}, tuple(assets), intros, links, events, citers,
                       _linkers(links), refs, {"slugs": tuple(slug_diags), "routes": tuple(route_diags)},
                       True, why or "no previous resolve", context)
@@ -144,27 +144,36 @@ def _uses(unit: LinkUnit):
         yield ("path", path)
 
 
-def _site(config, documents, sections, index, links, events, ordered, tags, routing, cards, refs, parts, bodies) -> Site:
-    """The Site of the per-document results, merged in document order (as ``resolve`` always made it)."""
-    routes, urls, published = routing
-    sources = {**documents, **{doc.id: doc for doc in sections.values()}}
-    resolved, anchors, backlinks, link_diags = {}, {}, {}, []
+def merge_links(sources, links: Mapping[DocId, LinkUnit]) -> tuple[dict, dict, dict, list]:
+    """(resolved, anchors, backlinks, link diagnostics): the units of ``sources`` merged in its order."""
+    resolved, anchors, backlinks, diags = {}, {}, {}, []
     for doc_id in sources:
         unit = links[doc_id]
         resolved.update(unit.resolved)
-        anchors.update(unit.anchors)
-        link_diags.extend(unit.diagnostics)
+        if unit.anchors:
+            anchors.update(unit.anchors)
+        if unit.diagnostics:
+            diags.extend(unit.diagnostics)
         for target, backlink in unit.backlinks:
             if target in backlinks:
                 backlinks[target].append(backlink)
             else:
                 backlinks[target] = [backlink]
+    return resolved, anchors, backlinks, diags
+
+
+def _site(config, documents, sections, index, tables, events, ordered, tags, routing, cards, refs, parts, bodies) -> Site:
+    """The Site of the per-document results, in document order (as ``resolve`` always made it)."""
+    routes, urls, published = routing
+    resolved, anchors, backlinks, link_diags = tables
     diags = [*parts["slugs"], *index.diagnostics, *link_diags]
     for doc_id in documents:
-        diags.extend(events[doc_id].diagnostics)
+        if events[doc_id].diagnostics:
+            diags.extend(events[doc_id].diagnostics)
     diags.extend(parts["routes"])
-    for doc_id in sources:
-        diags.extend(refs[doc_id])
+    for found in refs.values():
+        if found:
+            diags.extend(found)
     return Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=ordered,
                 tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index,
                 bodies=bodies, cards=cards, sections=sections, assets=published)
@@ -182,11 +191,11 @@ def resolve_incremental(previous: Resolution | None, docs: list[Document], confi
     why = _why_full(previous, inputs, config)
     if why:
         return resolve_full(docs, config, assets, bodies, why)
-    changed = {p for p in inputs.keys() | previous.inputs.keys() if inputs.get(p) is not previous.inputs.get(p)}
+    changed = {p for p, d in inputs.items() if previous.inputs.get(p) is not d} | (previous.inputs.keys() - inputs.keys())
     if len(changed) * FULL_SHARE > max(len(inputs), 8):
         return resolve_full(docs, config, assets, bodies, f"{len(changed)} of {len(inputs)} documents changed")
     old_site = previous.site
-    documents, sections, slug_diags = _documents(previous, inputs, changed, config)
+    documents, sections, slug_diags, in_place = _documents(previous, inputs, changed, config)
     intros = {doc.id: doc for doc in sections.values()}
     if slug_diags or previous.parts["slugs"] or intros.keys() & documents.keys():
         return resolve_full(docs, config, assets, bodies, "a slug collision")
@@ -197,12 +206,13 @@ def resolve_incremental(previous: Resolution | None, docs: list[Document], confi
     again = _to_resolve(previous, index, sources, olds, news, names, changed)
     links, linkers = _relink(previous, sources, index, again)
     events, citers, ordered = _reevent(previous, documents, links, again)
-    tags = _tags(previous, documents, olds, news)
-    routing, route_diags = _routes(previous, documents, tags, config, olds, news, tuple(assets))
+    tables = _link_tables(previous, sources, links, again, in_place)
+    tags = _tags(previous, documents, olds, news, in_place)
+    routing, route_diags = _routes(previous, documents, tags, config, (olds, news, in_place), tuple(assets))
     refs, context = _refs(previous, sources, index, routing, config, news)
-    cards = _cards(old_site, documents, routing[1])
+    cards = _cards(old_site, documents, routing[1], news, in_place)
     parts = {"slugs": (), "routes": route_diags}
-    site = _site(config, documents, sections, index, links, events, ordered, tags, routing, cards, refs, parts, bodies)
+    site = _site(config, documents, sections, index, tables, events, ordered, tags, routing, cards, refs, parts, bodies)
     return Resolution(site, inputs, tuple(assets), intros, links, events, citers, linkers, refs, parts, False,
                       f"{len(changed)} changed, {len(again)} re-resolved", context)
 
@@ -215,21 +225,22 @@ def _why_full(previous: Resolution | None, inputs: dict, config) -> str:
     return ""
 
 
-def _documents(previous: Resolution, inputs: dict, changed: set, config) -> tuple[dict, dict, list]:
-    """Documents, intros and slug collisions: the previous ones with the changed documents replaced
-    when each kept its id and its place (a plain document before and after), else partitioned again."""
+def _documents(previous: Resolution, inputs: dict, changed: set, config) -> tuple[dict, dict, list, bool]:
+    """Documents, intros, slug collisions, and whether every document kept its place: the previous ones
+    with the changed documents replaced when each kept its id and its place (a plain document before
+    and after), else partitioned again."""
     old_site = previous.site
     in_place = []
     for path in changed:
         old, new = previous.inputs.get(path), inputs.get(path)
         if not (_plain(old, config) and _plain(new, config) and old.id == new.id
                 and old_site.documents.get(old.id) is old):
-            return partition(inputs.values(), config)
+            return (*partition(inputs.values(), config), False)
         in_place.append(new)
     documents = dict(old_site.documents)
     for doc in in_place:
         documents[doc.id] = doc
-    return documents, old_site.sections, []
+    return documents, old_site.sections, [], True
 
 
 def _plain(doc: Document | None, config) -> bool:
@@ -378,10 +389,10 @@ def _position(documents: dict):
     return order.__getitem__
 
 
-def _tags(previous: Resolution, documents: dict, olds: list, news: list) -> dict:
+def _tags(previous: Resolution, documents: dict, olds: list, news: list, in_place: bool) -> dict:
     """Tags: the previous table unless a changed document's tags changed, or documents came or went."""
     old_site = previous.site
-    same = (documents.keys() == old_site.documents.keys() and list(documents) == list(old_site.documents)
+    same = (in_place
             and _sigs(olds, old_site.documents, _tag_sig) == _sigs(news, documents, _tag_sig))
     return old_site.tags if same else tags_of(documents)
 
@@ -391,15 +402,16 @@ def _route_sig(doc: Document, permalinks) -> tuple:
             tuple(previous_urls(doc, permalinks)), doc.line("previous_slugs"))
 
 
-def _routes(previous: Resolution, documents: dict, tags: dict, config, olds: list, news: list, assets: tuple):
+def _routes(previous: Resolution, documents: dict, tags: dict, config, change: tuple, assets: tuple):
     """((routes, urls, file URLs), route diagnostics): the previous ones when no changed document's
     URL, template or old addresses changed and no tag came or went; else made again."""
     old_site = previous.site
+    olds, news, in_place = change
 
     def sig(doc: Document) -> tuple:
         return _route_sig(doc, config.permalinks)
 
-    same = (not previous.parts["routes"] and list(documents) == list(old_site.documents)
+    same = (not previous.parts["routes"] and in_place
             and tags.keys() == old_site.tags.keys()
             and _sigs(olds, old_site.documents, sig) == _sigs(news, documents, sig))
     if same:
@@ -430,10 +442,68 @@ def _refs(previous: Resolution, sources: dict, index, routing: tuple, config, ne
     return {doc_id: tuple(check_doc_refs(doc, context)) for doc_id, doc in sources.items()}, context
 
 
-def _cards(old_site: Site, documents: dict, urls: dict) -> dict:
+def _cards(old_site: Site, documents: dict, urls: dict, news: list, in_place: bool) -> dict:
+    """Cards: the changed documents' made again (and, when URLs were made again, those whose URL changed)."""
+    if in_place and urls is old_site.urls:
+        cards = dict(old_site.cards)
+        for doc in news:
+            cards[doc.id] = make_card(doc, urls.get(doc.id))
+        return cards
     old_docs, old_cards, old_urls = old_site.documents, old_site.cards, old_site.urls
     return {doc_id: old_cards[doc_id] if old_docs.get(doc_id) is doc and old_urls.get(doc_id) == urls.get(doc_id)
             else make_card(doc, urls.get(doc_id)) for doc_id, doc in documents.items()}
+
+
+def _link_tables(previous: Resolution, sources: dict, links: dict, again: set, in_place: bool) -> tuple:
+    """(resolved, anchors, backlinks, link diagnostics): the previous tables with the units of ``again``
+    put in their place, when every document kept its place and its number of links; else merged again."""
+    old_links, old_site = previous.links, previous.site
+    if not in_place or any(len(links[i].resolved) != len(old_links[i].resolved) for i in again):
+        return merge_links(sources, links)
+    resolved = dict(old_site.resolved)
+    for doc_id in again:
+        resolved.update(links[doc_id].resolved)
+    anchors, diags = {}, []
+    for unit in map(links.__getitem__, sources):
+        if unit.anchors:
+            anchors.update(unit.anchors)
+        if unit.diagnostics:
+            diags.extend(unit.diagnostics)
+    backlinks = _backlinks(old_site.backlinks, old_links, links, again, sources)
+    if backlinks is None:  # a target gained its first linker, lost its last, or its first linker changed
+        return merge_links(sources, links)
+    return resolved, anchors, backlinks, diags
+
+
+def _backlinks(old: dict, old_links: Mapping, links: Mapping, again: set, sources: dict) -> dict | None:
+    """Backlinks with those of the documents in ``again`` replaced (documents in place); None when the
+    order of the table's keys (each target's first linker) may have changed."""
+    fresh: dict = {}
+    for doc_id in again:
+        for target, backlink in old_links[doc_id].backlinks:
+            fresh.setdefault(target, [])
+        for target, backlink in links[doc_id].backlinks:
+            fresh.setdefault(target, []).append(backlink)
+    if not fresh:
+        return old
+    backlinks = dict(old)
+    position = None
+    for target, added in fresh.items():
+        before = old.get(target, ())
+        both = [b for b in before if b.source not in again] + added
+        if added and len({b.source for b in both}) > 1:
+            position = position or {doc_id: n for n, doc_id in enumerate(sources)}.__getitem__
+            both.sort(key=lambda b: position(b.source))  # stable: each source's own order stays
+        if not both or not before or _first(old_links, before, target) != _first(links, both, target):
+            return None
+        backlinks[target] = both
+    return backlinks
+
+
+def _first(links: Mapping, backlinks, target: DocId) -> tuple:
+    """Where a target's first backlink sits: its source, and its place among that source's backlinks."""
+    source = backlinks[0].source
+    return source, next(n for n, (t, _b) in enumerate(links[source].backlinks) if t == target)
 
 
 __all__ = ["Resolution", "partition", "resolve_full", "resolve_incremental", "tags_of"]
