@@ -6,9 +6,10 @@ that knows the order of the stages; ``check`` and ``serve`` reuse it.
 
 Incremental builds: a :class:`Builder` remembers the record of the previous
 build (:class:`cache.State`; on disk between ``dossier build`` runs, in memory
-in ``serve``). A file whose bytes did not change is not parsed again; after
-the whole-site resolve (dict work only), :func:`plan.plan` names the pages to
-render again. Output files whose bytes are unchanged are never rewritten, so
+in ``serve``). A file whose bytes did not change is not parsed again; the
+resolve starts from the builder's previous one when it has one (in memory:
+``resolve.incremental`` re-resolves only what the changed documents reach),
+then :func:`plan.plan` names the pages to render again. Output files whose bytes are unchanged are never rewritten, so
 they keep their mtimes; :func:`commit.commit` writes the others.
 """
 from __future__ import annotations

@@ -5,6 +5,7 @@ import posixpath
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify_unicode
@@ -70,17 +71,7 @@ def resolve_doc(doc: Document, documents: dict[DocId, Document], index: NameInde
     return LinkUnit(resolved, anchors, tuple(diags), tuple(backlinks), frozenset(names), frozenset(paths), unresolved)
 
 
-_KEYS: dict[str, str] = {}
-
-
-def _key(name: str) -> str:
-    """``match_key``, memoised (every name link is keyed on every resolve)."""
-    key = _KEYS.get(name)
-    if key is None:
-        if len(_KEYS) > 200_000:
-            _KEYS.clear()
-        key = _KEYS[name] = match_key(name)
-    return key
+_key = lru_cache(maxsize=1 << 17)(match_key)  # every name link is keyed on every resolve
 
 
 def _resolve_one(doc: Document, link, index: NameIndex, diags) -> DocId | None:
