@@ -9,6 +9,7 @@ With ``--profile FILE`` the edits run under cProfile and the stats are saved
 
     python bench/generate.py /tmp/d4k --articles 4000
     python bench/live_edit.py /tmp/d4k --edits 6
+    python bench/live_edit.py /tmp/d4k --edits 6 --edit body link title
     python bench/live_edit.py /tmp/d4k --edits 3 --profile /tmp/edit.prof --top 25
 """
 from __future__ import annotations
@@ -34,15 +35,26 @@ def pick_article(root: Path) -> Path:
     return articles[len(articles) // 2]
 
 
-def edit_body(path: Path, n: int) -> None:
+def edit_body(path: Path, n: int, kind: str = "body") -> None:
+    """One save: a sentence added to the body ("body"), with a wiki link to a name ("link"), or the title changed."""
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.rstrip("\n") + f"\n\nEdit number {n} of the live-edit benchmark.\n", encoding="utf-8")
+    if kind == "title":
+        head, sep, rest = text.partition("\ntitle: ")
+        line, nl, tail = rest.partition("\n")
+        text = head + sep + line.split(" (edit ")[0] + f" (edit {n})" + nl + tail
+    else:
+        link = f" It names [[Missing name {n}]]." if kind == "link" else ""
+        text = text.rstrip("\n") + f"\n\nEdit number {n} of the live-edit benchmark.{link}\n"
+    path.write_text(text, encoding="utf-8")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dossier", type=Path, help="a dossier (bench/generate.py makes one); it is copied first")
     ap.add_argument("--edits", type=int, default=6)
+    ap.add_argument("--edit", choices=("body", "link", "title"), nargs="+", default=["body"],
+                    help="what each save changes: a body sentence, a body sentence with a new (unresolved) "
+                    "[[link]], or the title")
     ap.add_argument("--jobs", type=int, default=0)
     ap.add_argument("--profile", type=Path, help="run the edits under cProfile and save the stats here")
     ap.add_argument("--top", type=int, default=0, help="print the N functions with the most cumulative time")
@@ -64,25 +76,16 @@ def main(argv=None) -> int:
         article = pick_article(root)
         rel = article.relative_to(root).as_posix()
         profiler = cProfile.Profile() if args.profile else None
-        rows = []
         if args.work:  # a warm start: the first edit pays for the first resolve; report it apart
-            edit_body(article, -1)
+            edit_body(article, -1, args.edit[0])
             result = builder.rebuild(changed={rel})
             print(f"first edit after a warm start: {result.seconds:.2f} s", _stages(result.timings))
-        for n in range(args.edits):
-            edit_body(article, n)
-            if profiler:
-                profiler.enable()
-            result = builder.rebuild(changed={rel})
-            if profiler:
-                profiler.disable()
-            assert result.ok, result.diagnostics[:3]
-            rows.append({**result.timings, "total": result.seconds, "pages": result.pages})
-        stages = list(rows[0])
-        print(f"{args.edits} edits of {rel} (median seconds per stage):")
-        for stage in stages:
-            values = [r.get(stage, 0.0) for r in rows]
-            print(f"  {stage:14s} {statistics.median(values):8.3f}   (min {min(values):.3f}, max {max(values):.3f})")
+        for kind in args.edit:
+            rows = [_save(builder, article, rel, n, kind, profiler) for n in range(args.edits)]
+            print(f"{args.edits} edits ({kind}) of {rel} (median seconds per stage):")
+            for stage in rows[0]:
+                values = [r.get(stage, 0.0) for r in rows]
+                print(f"  {stage:14s} {statistics.median(values):8.3f}   (min {min(values):.3f}, max {max(values):.3f})")
         if profiler:
             profiler.dump_stats(str(args.profile))
             if args.top:
@@ -91,6 +94,17 @@ def main(argv=None) -> int:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _save(builder, article: Path, rel: str, n: int, kind: str, profiler) -> dict:
+    edit_body(article, n, kind)
+    if profiler:
+        profiler.enable()
+    result = builder.rebuild(changed={rel})
+    if profiler:
+        profiler.disable()
+    assert result.ok, result.diagnostics[:3]
+    return {**result.timings, "total": result.seconds, "pages": result.pages}
 
 
 def _stages(timings: dict) -> str:

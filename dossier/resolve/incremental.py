@@ -17,24 +17,29 @@ What an edit re-does:
   (anchors, event places and people); when the set of names changes, the
   documents with an unresolved link ("did you mean" reads every name);
 * events: those of the documents whose links were resolved again, and the
-  events they cite (or cited); the sorted list is updated in place;
-* backlinks: the targets the re-resolved documents link (or linked) to;
-* tags: the tags of the changed documents;
-* cards: the changed documents' (and those whose URL changed);
-* routes, file URLs and the checks of site-absolute links: kept when no
-  changed document's URL, template or old addresses changed and no tag came or
-  went, else made again (whole-site dict work; see below).
+  events they cite (or cited); the sorted list is updated in place (bisect);
+* the link tables: ``resolved`` updated in place and the backlinks of the
+  targets the re-resolved documents link (or linked) to, when every document
+  kept its place and its number of links and no target's first linker
+  changed; else the per-document units are merged again in document order
+  (dict updates, no link resolved again). Anchors and diagnostics are always
+  concatenated from the units (a pass over the documents);
+* cards: the changed documents' (all compared when URLs were made again);
+* tags, routes, file URLs and the checks of site-absolute links: kept when
+  no changed document's tags (for tags) or URL, template or old addresses
+  (for the rest) changed and no document came, went or moved; else made
+  again for the whole site (``tags_of``, ``build_routes``, ``asset_urls``,
+  ``ref_context``: dict work, no link resolved again).
 
 Falls back to the whole-site resolve (``resolve_full``) when: there is no
 previous resolve; the configuration differs (drafts, permalinks, prefix...); a
 slug collision (D501: two documents, one id) exists before or after the edit;
 an ``_index.md`` intro has the id of a document; more than a quarter of the
-documents changed (the whole resolve is then cheaper). Done again for the whole
-site, but without resolving any link again: the name index when a name changed
-(titles, slugs, aliases, kinds, paths, documents added or removed); the routes
-(``build_routes``), file URLs (``asset_urls``) and the site-absolute link
-checks when a URL, template, ``previous_slugs`` or the set of tags changed,
-when the files of content/ changed, or when the last build had a URL collision.
+documents changed (the whole resolve is then cheaper). The name index is made
+again whole (no link resolved again for it) when a name changed: a title, slug,
+alias, kind or path, or a document came or went. Routes and file URLs are also
+made again when the files of content/ changed or the last build had a URL
+collision.
 """
 from __future__ import annotations
 
