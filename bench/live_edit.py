@@ -41,7 +41,9 @@ def edit_body(path: Path, n: int, kind: str = "body") -> None:
     if kind == "title":
         head, sep, rest = text.partition("\ntitle: ")
         line, nl, tail = rest.partition("\n")
-        text = head + sep + line.split(" (edit ")[0] + f" (edit {n})" + nl + tail
+        quote = line[-1] if line[:1] in "'\"" and len(line) > 1 else ""
+        base = (line[:-1] if quote else line).split(" (edit ")[0]
+        text = head + sep + base + f" (edit {n})" + quote + nl + tail
     else:
         link = f" It names [[Missing name {n}]]." if kind == "link" else ""
         text = text.rstrip("\n") + f"\n\nEdit number {n} of the live-edit benchmark.{link}\n"
