@@ -460,14 +460,20 @@ def _cards(old_site: Site, documents: dict, urls: dict, news: list, in_place: bo
 
 
 def _link_tables(previous: Resolution, sources: dict, links: dict, again: set, in_place: bool) -> tuple:
-    """(resolved, anchors, backlinks, link diagnostics): the previous tables with the units of ``again``
-    put in their place, when every document kept its place and its number of links; else merged again."""
+    """(resolved, anchors, backlinks, link diagnostics) with the units of ``again`` put in their place,
+    when every document kept its place; ``resolved`` merged again when a link count changed, the
+    backlinks when a target's first linker changed."""
     old_links, old_site = previous.links, previous.site
-    if not in_place or any(len(links[i].resolved) != len(old_links[i].resolved) for i in again):
+    if not in_place:
         return merge_links(sources, links)
-    resolved = dict(old_site.resolved)
-    for doc_id in again:
-        resolved.update(links[doc_id].resolved)
+    if any(len(links[i].resolved) != len(old_links[i].resolved) for i in again):
+        resolved = {}
+        for unit in map(links.__getitem__, sources):
+            resolved.update(unit.resolved)
+    else:
+        resolved = dict(old_site.resolved)
+        for doc_id in again:
+            resolved.update(links[doc_id].resolved)
     anchors, diags = {}, []
     for unit in map(links.__getitem__, sources):
         if unit.anchors:
@@ -476,7 +482,7 @@ def _link_tables(previous: Resolution, sources: dict, links: dict, again: set, i
             diags.extend(unit.diagnostics)
     backlinks = _backlinks(old_site.backlinks, old_links, links, again, sources)
     if backlinks is None:  # a target gained its first linker, lost its last, or its first linker changed
-        return merge_links(sources, links)
+        backlinks = merge_links(sources, links)[2]
     return resolved, anchors, backlinks, diags
 
 
