@@ -6,9 +6,10 @@ that knows the order of the stages; ``check`` and ``serve`` reuse it.
 
 Incremental builds: a :class:`Builder` remembers the record of the previous
 build (:class:`cache.State`; on disk between ``dossier build`` runs, in memory
-in ``serve``). A file whose bytes did not change is not parsed again; after
-the whole-site resolve (dict work only), :func:`plan.plan` names the pages to
-render again. Output files whose bytes are unchanged are never rewritten, so
+in ``serve``). A file whose bytes did not change is not parsed again; the
+resolve starts from the builder's previous one when it has one (in memory:
+``resolve.incremental`` re-resolves only what the changed documents reach),
+then :func:`plan.plan` names the pages to render again. Output files whose bytes are unchanged are never rewritten, so
 they keep their mtimes; :func:`commit.commit` writes the others.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .parse import ParseOptions, parse_all
 from .plan import Plan, graph_of, plan
 from .render import POST_WRITE, RenderError, Theme, ThemeError, Views, render
 from .render.registry import OUTPUTS, PAGE_VIEWS, READS
-from .resolve import resolve
+from .resolve import Resolution, resolve_incremental
 from .resolve.routes import output_path
 from .write import MARKER, WriteError, check_output_dir, recover
 
@@ -97,7 +98,7 @@ def load(options: BuildOptions) -> tuple[Config | None, Site | None, list[dg.Dia
     store = DocStore(root)
     sources = _timed(timings, "discover", discover, root, config, previous, None)
     parsed = _timed(timings, "parse", parse, root, sources, previous, config, store if options.cache else None, options.jobs)
-    site = _timed(timings, "resolve", resolve_site, root, parsed, config, store.body)
+    site, _ = _timed(timings, "resolve", resolve_site, root, parsed, config, store.body)
     return config, site, diags + list(parsed.diagnostics) + site.diagnostics, timings
 
 
@@ -152,6 +153,8 @@ class Builder:
     search index) are not run again and the output is not walked again.
     ``changed`` (paths relative to the project) forces those files to be re-read;
     other files are re-read when their size or mtime changed.
+    The last resolve stays in memory (``resolution``): the next rebuild resolves
+    again only what the changed documents reach (``resolve.incremental``).
     """
 
     def __init__(self, options: BuildOptions, in_place: bool = False, live: bool = False, post_write: tuple = POST_WRITE,
@@ -168,6 +171,7 @@ class Builder:
         self.scan_clean = False  # the last whole walk of content/ found no problem (so a watcher's list may replace it)
         self.unsettled: set[str] = set()  # paths changed since the last good build (a failed build keeps them)
         self.theme: tuple | None = None  # (stamp, Theme): templates parsed and compiled once while no theme file changes
+        self.resolution: Resolution | None = None  # the last resolve, in memory: the next one starts from it
 
     def rebuild(self, changed: set[str] | None = None) -> BuildResult:
         start = time.perf_counter()
@@ -189,7 +193,8 @@ class Builder:
         store = self.store if self.options.cache else None
         parsed = _timed(timings, "parse", parse, self.root, sources, previous, config, store, self.options.jobs)
         result.parsed = len(parsed.fresh)
-        site = _timed(timings, "resolve", resolve_site, self.root, parsed, config, self.store.body)
+        site, self.resolution = _timed(timings, "resolve", resolve_site, self.root, parsed, config, self.store.body,
+                                       self.resolution)
         result.site = site
         _add(result, [*parsed.diagnostics, *site.diagnostics])
         if result.failed(self.options.strict):
@@ -330,12 +335,14 @@ def parse(root: Path, sources: Sources, previous: State | None, config: Config, 
     return Parsed(items, fresh, found.stats, sources.parse_key, tuple(diags), tuple(found.assets))
 
 
-def resolve_site(root: Path, parsed: Parsed, config: Config, bodies) -> Site:
-    """:func:`resolve`, then the sizes of the images among the files of content/ (``images.probe``)."""
+def resolve_site(root: Path, parsed: Parsed, config: Config, bodies, previous: Resolution | None = None) -> tuple[Site, Resolution]:
+    """:func:`resolve` (from the ``previous`` resolve when there is one: :func:`resolve_incremental`),
+    then the sizes of the images among the files of content/ (``images.probe``)."""
     progress.stage("resolve")
-    site = resolve(parsed.documents, config, parsed.assets, bodies)
+    resolution = resolve_incremental(previous, parsed.documents, config, parsed.assets, bodies)
+    site = resolution.site
     infos, image_diags = images.probe(root, site.assets)
-    return replace(site, images=infos, diagnostics=[*site.diagnostics, *image_diags])
+    return replace(site, images=infos, diagnostics=[*site.diagnostics, *image_diags]), resolution
 
 
 def _reusable(sources: Sources, previous: State | None, store: DocStore | None) -> dict:

@@ -192,3 +192,21 @@ def test_template_edit_renders_exactly_the_pages_that_use_it(tmp_path):
     result = builder.rebuild()
     assert "people/ahmad-massoud/" in result.rendered_urls and "articles/" not in result.rendered_urls
     assert site.snapshot() == _full(site, tmp_path)
+
+
+def test_live_builder_resolves_incrementally_and_equals_full_builds(tmp_path):
+    """serve's builder keeps its last resolve in memory: each content edit re-resolves from it
+    (resolve.incremental), and the output equals a clean full build byte for byte."""
+    site = _copy_example(tmp_path / "site")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False), live=True, post_write=())
+    assert builder.rebuild().ok and builder.resolution.full
+    for name, edit in edits(site):
+        edit()
+        result = builder.rebuild()
+        assert result.ok, (name, result.diagnostics)
+        assert builder.resolution.full == (name == "config edited"), (name, builder.resolution.why_full)
+        full = tmp_path / "full-build"
+        shutil.rmtree(full, ignore_errors=True)
+        clean = Builder(BuildOptions(source=site.root, output=full, jobs=1, cache=False), post_write=()).rebuild()
+        assert clean.ok and clean.diagnostics == result.diagnostics, name
+        assert site.snapshot() == site.snapshot(full), name

@@ -1,59 +1,18 @@
 """Stage 3: [Document] -> Site. The whole dossier graph; no Markdown work, only dict work."""
 from __future__ import annotations
 
-from .. import diagnostics as dg
 from ..model import Document, Site
-from ..names import match_key, slugify
-from .cards import make_cards
-from .index import NameIndex
-from .links import asset_urls, check_refs, resolve_links
-from .routes import build_routes
-from .timeline import build_events
+from ..names import match_key
+from .incremental import Resolution, resolve_full, resolve_incremental
 
 
 def resolve(docs: list[Document], config, assets=(), bodies=None) -> Site:
     """The whole graph: names, links and backlinks, events, tags, routes and cards.
 
     ``assets`` are the non-Markdown files of content/ (published when referenced); ``bodies`` (path -> HTML) gives the bodies of documents kept without them (the build cache).
+    After an edit, :func:`resolve_incremental` gives the same site from the previous resolve.
     """
-    diags: list[dg.Diagnostic] = []
-    documents: dict[str, Document] = {}
-    sections: dict[str, Document] = {}  # _index.md intros: folder ("" for home, "articles") -> document
-    for doc in sorted(docs, key=lambda d: d.path):
-        if doc.draft and not config.drafts:
-            continue
-        if "_section" in doc.fields:
-            sections[doc.fields["_section"]] = doc
-            continue
-        first = documents.get(doc.id)
-        if first is not None:
-            diags.append(dg.error(
-                "D501", f"{first.path} and {doc.path} both have the slug \"{doc.slug}\" and would write /{doc.id}/",
-                doc.path, doc.line("slug", default=1),
-                hint="slugs are compared in lower case; set slug: to something else in one of them"))
-            continue
-        documents[doc.id] = doc
-    index = NameIndex(documents)
-    diags.extend(index.diagnostics)
-    intros = {doc.id: doc for doc in sections.values()}
-    resolved, anchors, backlinks, link_diags = resolve_links({**documents, **intros}, index)
-    diags.extend(link_diags)
-    events, event_diags = build_events(documents, resolved)
-    diags.extend(event_diags)
-    tags: dict[str, tuple[str, list[str]]] = {}
-    for doc in documents.values():
-        for tag in doc.fields.get("tags", ()):
-            slug = slugify(tag)
-            entry = tags.setdefault(slug, (tag, []))
-            if doc.id not in entry[1]:
-                entry[1].append(doc.id)
-    routes, urls, route_diags = build_routes(documents, tags, config.permalinks)
-    diags.extend(route_diags)
-    published = asset_urls(documents, urls, assets)
-    diags.extend(check_refs({**documents, **intros}, routes, urls, published, config.prefix, index))
-    return Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
-                tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index,
-                bodies=bodies, cards=make_cards(documents, urls), sections=sections, assets=published)
+    return resolve_full(docs, config, assets, bodies).site
 
 
-__all__ = ["resolve", "match_key"]
+__all__ = ["Resolution", "resolve", "resolve_full", "resolve_incremental", "match_key"]

@@ -1,6 +1,7 @@
 """NameIndex: every way to name a document (slug, title, alias) -> its id."""
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 
 from .. import diagnostics as dg
@@ -43,6 +44,18 @@ class NameIndex:
                     doc.path, _alias_line(doc, alias),
                     hint="links to this name are ambiguous; give each entity its own spelling",
                 ))
+
+    def with_documents(self, documents: dict[DocId, Document]) -> "NameIndex":
+        """This index over ``documents``, which name every document the same way (an incremental resolve
+        after edits that changed no name: the tables are shared, never changed after construction)."""
+        other = copy.copy(self)
+        other.documents = documents
+        return other
+
+    @staticmethod
+    def keys_of(doc: Document) -> set[str]:
+        """The match keys a document is indexed under."""
+        return {k for k in map(match_key, (doc.title, doc.slug, doc.id, *doc.aliases)) if k}
 
     def _add(self, key: str, tier: int, doc_id: DocId, display: str):
         if not key:

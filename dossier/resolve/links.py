@@ -4,44 +4,74 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify_unicode
 
 from .. import diagnostics as dg
 from ..model import Backlink, Document, DocId
+from ..names import match_key
 from ..parse.conventions import read_name
 from .index import NameIndex
 
 
-def resolve_links(documents: dict[DocId, Document], index: NameIndex):
-    resolved: dict[tuple[DocId, int], DocId | None] = {}
-    anchors: dict[tuple[DocId, int], str] = {}
-    backlinks: dict[DocId, list[Backlink]] = defaultdict(list)
-    diags: list[dg.Diagnostic] = []
-    seen_backlinks: set[tuple[DocId, DocId, str]] = set()
+@dataclass(frozen=True)
+class LinkUnit:
+    """One document's links, resolved: what it adds to the site's tables, and what that depended on.
+
+    The site's ``resolved``, ``anchors``, link diagnostics and backlinks are these
+    units merged in document order (``resolve.incremental``); an incremental resolve recomputes only the
+    units whose dependencies changed (``resolve.incremental``).
+    """
+
+    resolved: dict  # (doc id, link index) -> target or None
+    anchors: dict  # (doc id, link index) -> heading id
+    diagnostics: tuple
+    backlinks: tuple  # (target, Backlink): the first link per (target, origin), in link order
+    names: frozenset  # match keys of its name links, resolved or not
+    paths: frozenset  # targets of its path links
+    unresolved: bool  # a name link named nothing: its "did you mean" reads every name
+
+
+def link_units(documents: dict[DocId, Document], index: NameIndex, which) -> dict[DocId, LinkUnit]:
+    """:func:`resolve_doc` for the documents ``which`` names (ids of ``documents``)."""
     memo: dict[str, DocId] = {}  # names that resolved cleanly (most names recur many times)
-    for doc in documents.values():
-        for i, link in enumerate(doc.links):
-            if link.form == "name" and link.target in memo:
-                target = memo[link.target]
-            else:
-                target = _resolve_one(doc, link, index, diags)
-                if target is not None and link.form == "name" and link.target:
-                    memo[link.target] = target
-            resolved[(doc.id, i)] = target
-            if target is None:
-                continue
-            if link.anchor:
-                anchor = _check_anchor(doc, link, documents[target], diags)
-                if anchor:
-                    anchors[(doc.id, i)] = anchor
-            if target != doc.id:
-                key = (target, doc.id, link.origin)
-                if key not in seen_backlinks:
-                    seen_backlinks.add(key)
-                    backlinks[target].append(Backlink(doc.id, link.origin, link.context))
-    return resolved, anchors, dict(backlinks), diags
+    return {doc_id: resolve_doc(documents[doc_id], documents, index, memo) for doc_id in which}
+
+
+def resolve_doc(doc: Document, documents: dict[DocId, Document], index: NameIndex, memo: dict) -> LinkUnit:
+    """Resolve one document's links against the name index (``memo``: name -> id, shared between calls)."""
+    resolved, anchors, diags, backlinks = {}, {}, [], []
+    seen: set[tuple[DocId, str]] = set()
+    names, paths, unresolved = set(), set(), False
+    for i, link in enumerate(doc.links):
+        if link.form == "path":
+            paths.add(link.target)
+        elif link.target:
+            names.add(_key(link.target))
+        if link.form == "name" and link.target in memo:
+            target = memo[link.target]
+        else:
+            target = _resolve_one(doc, link, index, diags)
+            if target is not None and link.form == "name" and link.target:
+                memo[link.target] = target
+            unresolved = unresolved or (target is None and link.form != "path")
+        resolved[(doc.id, i)] = target
+        if target is None:
+            continue
+        if link.anchor:
+            anchor = _check_anchor(doc, link, documents[target], diags)
+            if anchor:
+                anchors[(doc.id, i)] = anchor
+        if target != doc.id and (target, link.origin) not in seen:
+            seen.add((target, link.origin))
+            backlinks.append((target, Backlink(doc.id, link.origin, link.context)))
+    return LinkUnit(resolved, anchors, tuple(diags), tuple(backlinks), frozenset(names), frozenset(paths), unresolved)
+
+
+_key = lru_cache(maxsize=1 << 17)(match_key)  # every name link is keyed on every resolve
 
 
 def _resolve_one(doc: Document, link, index: NameIndex, diags) -> DocId | None:
@@ -106,6 +136,12 @@ def asset_urls(documents: dict[DocId, Document], urls: dict[DocId, str], assets)
 
 def check_refs(documents: dict[DocId, Document], routes, urls: dict, assets: dict[str, str], prefix: str, index: NameIndex):
     """Warnings for body URLs that lead nowhere: a missing file, a site-absolute path with no page."""
+    context = ref_context(routes, urls, assets, prefix, index)
+    return [d for doc in documents.values() for d in check_doc_refs(doc, context)]
+
+
+def ref_context(routes, urls: dict, assets: dict[str, str], prefix: str, index: NameIndex) -> tuple:
+    """What :func:`check_doc_refs` looks addresses up in: the whole site's URLs, files and folders."""
     published = set(assets.values())
     by_slug: dict[str, list[str]] = defaultdict(list)  # last path segment -> pages' URLs (for "moved to")
     for url in sorted(urls.values()):
@@ -113,23 +149,27 @@ def check_refs(documents: dict[DocId, Document], routes, urls: dict, assets: dic
         if seg:
             by_slug[seg.casefold()].append(url)
     folders = {posixpath.dirname(p) for p in index.by_path}
+    return routes, published, prefix, by_slug, folders, index.by_path, assets
+
+
+def check_doc_refs(doc: Document, context: tuple) -> list[dg.Diagnostic]:
+    routes, published, prefix, by_slug, folders, by_path, assets = context
     diags: list[dg.Diagnostic] = []
     seen = set()
-    for doc in documents.values():
-        for ref in doc.refs:
-            if (doc.id, ref) in seen:
-                continue
-            seen.add((doc.id, ref))
-            where = dict(path=doc.path, line=ref.line, col=ref.col)
-            if ref.kind == "asset":
-                if ref.target not in assets and ref.target not in folders and ref.target not in index.by_path:
-                    diags.append(dg.warning("D207", f'no file "{ref.written or ref.target}" (looked for {ref.target})',
-                                            **where, hint="a relative address is a file beside the page; "
-                                            "a web address starts with https://"))
-                continue
-            problem = _absolute_problem(ref.target, routes, published, prefix, by_slug)
-            if problem:
-                diags.append(dg.warning("D201", problem[0], **where, hint=problem[1]))
+    for ref in doc.refs:
+        if ref in seen:
+            continue
+        seen.add(ref)
+        where = dict(path=doc.path, line=ref.line, col=ref.col)
+        if ref.kind == "asset":
+            if ref.target not in assets and ref.target not in folders and ref.target not in by_path:
+                diags.append(dg.warning("D207", f'no file "{ref.written or ref.target}" (looked for {ref.target})',
+                                        **where, hint="a relative address is a file beside the page; "
+                                        "a web address starts with https://"))
+            continue
+        problem = _absolute_problem(ref.target, routes, published, prefix, by_slug)
+        if problem:
+            diags.append(dg.warning("D201", problem[0], **where, hint=problem[1]))
     return diags
 
 

@@ -1,34 +1,76 @@
 """Events from event files and from articles' inline ``events:`` lists, in date order."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import diagnostics as dg
 from ..model import Document, DocId, Event, SourceRef
 
 
+@dataclass(frozen=True)
+class EventUnit:
+    """The timeline entries one document defines, before other documents cite them; and its warnings."""
+
+    events: tuple  # its own entries (an event file's, its inline ones)
+    cites: tuple  # ids of event documents its inline ``ref:`` entries add it to, in order
+    diagnostics: tuple
+
+
 def build_events(documents: dict[DocId, Document], resolved) -> tuple[list[Event], list[dg.Diagnostic]]:
     """Every timeline entry, sorted by (date, title, id); an inline ``ref:`` adds its article to an existing event."""
+    units = event_units(documents, resolved, documents)
+    merged = merge_events(documents, units, event_citers(documents, units))
+    return sorted(merged.values(), key=event_key), [d for doc_id in documents for d in units[doc_id].diagnostics]
+
+
+def event_key(event: Event):
+    return event.date.sort_key(), event.title.casefold(), event.id
+
+
+def event_units(documents: dict[DocId, Document], resolved, which) -> dict[DocId, EventUnit]:
     links = _Links(documents, resolved)
-    diags: list[dg.Diagnostic] = []
-    events: dict[str, Event] = {doc.id: _event_file(links, doc) for doc in documents.values() if doc.kind == "event"}
-    extra_sources: dict[str, list[DocId]] = {}
-    for doc in documents.values():
-        for n, ev in enumerate(doc.fields.get("events", ()), start=1):
-            ref = links.target(doc, ev.ref)
-            if ref and ref in events:  # the same happening: cite this article on it, never a second entry
-                extra_sources.setdefault(ref, []).append(doc.id)
-                continue
-            if ref:
-                diags.append(dg.warning("D201", f'events: ref "{doc.links[ev.ref].target}" is not an event', doc.path, ev.line))
-            if ev.ref is not None and not ev.title:
-                continue
-            eid = f"{doc.id}#event-{n}"
-            events[eid] = _inline_event(links, doc, ev, eid)
-    for eid, extra in extra_sources.items():
-        e = events[eid]
-        merged = tuple(dict.fromkeys(e.sources + tuple(extra)))
-        events[eid] = Event(**{**{s: getattr(e, s) for s in Event.__slots__}, "sources": merged})
-    ordered = sorted(events.values(), key=lambda e: (e.date.sort_key(), e.title.casefold(), e.id))
-    return ordered, diags
+    return {doc_id: event_unit(links, documents[doc_id]) for doc_id in which}
+
+
+def event_unit(links: "_Links", doc: Document) -> EventUnit:
+    own, cites, diags = [], [], []
+    if doc.kind == "event":
+        own.append(_event_file(links, doc))
+    for n, ev in enumerate(doc.fields.get("events", ()), start=1):
+        ref = links.target(doc, ev.ref)
+        if ref and links.documents[ref].kind == "event":  # the same happening: cite this article on it, never a second entry
+            cites.append(ref)
+            continue
+        if ref:
+            diags.append(dg.warning("D201", f'events: ref "{doc.links[ev.ref].target}" is not an event', doc.path, ev.line))
+        if ev.ref is not None and not ev.title:
+            continue
+        eid = f"{doc.id}#event-{n}"
+        own.append(_inline_event(links, doc, ev, eid))
+    return EventUnit(tuple(own), tuple(cites), tuple(diags))
+
+
+def event_citers(order, units: dict[DocId, EventUnit]) -> dict[str, tuple[DocId, ...]]:
+    """Event id -> the documents citing it, in the order of ``order`` (repeats kept)."""
+    citers: dict[str, list[DocId]] = {}
+    for doc_id in order:
+        for ref in units[doc_id].cites:
+            citers.setdefault(ref, []).append(doc_id)
+    return {eid: tuple(ids) for eid, ids in citers.items()}
+
+
+def merge_events(order, units: dict[DocId, EventUnit], citers: dict[str, tuple]) -> dict[str, Event]:
+    """Event id -> entry, the citing documents added to the sources of the events they cite."""
+    events = {e.id: e for doc_id in order for e in units[doc_id].events}
+    for eid, extra in citers.items():
+        if eid in events:
+            events[eid] = with_citers(events[eid], extra)
+    return events
+
+
+def with_citers(event: Event, extra) -> Event:
+    merged = tuple(dict.fromkeys(event.sources + tuple(extra)))
+    return Event(**{**{s: getattr(event, s) for s in Event.__slots__}, "sources": merged})
 
 
 class _Links:
