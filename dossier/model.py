@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .dates import PartialDate
+from .i18n import N_
 from .diagnostics import Diagnostic
 
 DocId = str  # "people/ahmad-massoud"
@@ -26,14 +27,14 @@ KINDS = {
 }
 FOLDERS = {kind: folder for folder, kind in KINDS.items()}
 ENTITY_KINDS = ("person", "place", "organization")
-KIND_LABELS = {
-    "article": ("Article", "Articles"),
-    "person": ("Person", "People"),
-    "place": ("Place", "Places"),
-    "organization": ("Organisation", "Organisations"),
-    "event": ("Event", "Events"),
-    "claim": ("Claim", "Claims"),
-    "page": ("Page", "Pages"),
+KIND_LABELS = {  # English source text; views translate it (dossier/i18n.py)
+    "article": (N_("Article"), N_("Articles")),
+    "person": (N_("Person"), N_("People")),
+    "place": (N_("Place"), N_("Places")),
+    "organization": (N_("Organisation"), N_("Organisations")),
+    "event": (N_("Event"), N_("Events")),
+    "claim": (N_("Claim"), N_("Claims")),
+    "page": (N_("Page"), N_("Pages")),
 }
 CLAIM_STATUSES = ("unverified", "disputed", "denied", "false", "misleading", "confirmed")
 

@@ -41,7 +41,18 @@ def install_filters(theme: Theme, site: Site) -> None:
     env.filters["daterange"] = lambda d, end=None: format_range(d, end, lang)
     env.filters["url"] = lambda path: prefix + str(path).lstrip("/")
     env.filters["langname"] = lambda code: language_name(code, lang)
+    env.filters["num"] = lambda n: format_number(n, lang)
     env.globals["url"] = env.filters["url"]
+    theme.set_language(lang)
+
+
+def format_number(n, language: str = "en") -> str:
+    """A count in the page's language and digits (Babel): 12, ۱۲, ١٢; no grouping, as the theme always wrote it."""
+    from babel.numbers import format_decimal
+
+    from ..dates import _locale
+
+    return format_decimal(n, locale=_locale(language), group_separator=False)
 
 
 def language_name(code, in_language: str = "en") -> str:

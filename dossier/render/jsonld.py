@@ -316,17 +316,13 @@ def _page_title(views, route: Route, extra: dict) -> str:
     if route.template == "list.html" and route.extra in FOLDERS:
         from ..model import KIND_LABELS
 
-        return KIND_LABELS[route.extra][1]
+        return views._(KIND_LABELS[route.extra][1])
     if route.template == "tag.html" and route.extra in site.tags:
         return "#" + site.tags[route.extra][0]
-    return {
-        "": site.config.title,
-        "tags/": "Tags",
-        "timeline/": "Timeline",
-        "search/": "Search",
-        "sources/": "Sources",
-        "404.html": "Page not found",
-    }.get(route.url, extra.get("title") or site.config.title)
+    named = {"tags/": "Tags", "timeline/": "Timeline", "search/": "Search", "sources/": "Sources", "404.html": "Page not found"}
+    if route.url in named:
+        return views._(named[route.url])  # the same labels as the templates' headings
+    return site.config.title if route.url == "" else (extra.get("title") or site.config.title)
 
 
 def _og_locale(language: str) -> str | None:

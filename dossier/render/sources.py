@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..i18n import N_
 from ..model import Route
 from ..names import match_key, sort_key
 from .views import KINDS_ORDER, View, Views, _source_dict, page_view
 
-NO_PUBLISHER = "Publisher not named"
+NO_PUBLISHER = N_("Publisher not named")
 
 
 def url_key(url: str) -> str:
@@ -40,16 +41,16 @@ def sources_view(views: Views, route: Route) -> View:
         cited = []
         src = doc.fields.get("source") if doc.kind == "article" else None
         if isinstance(src, dict) and (src.get("url") or src.get("title") or src.get("publisher")):
-            cited.append((_source_dict(src, views.language), "based on it"))
+            cited.append((_source_dict(src, views.language), views._("based on it")))
         for ref in doc.fields.get("sources", ()):
             if ref.link is None:
-                cited.append((_source_dict(ref, views.language), "cites it"))
+                cited.append((_source_dict(ref, views.language), views._("cites it")))
                 continue
             target = site.resolved.get((doc.id, ref.link))
             if target and target != doc.id:
                 item = internal.setdefault(target, {"card": views.card(target), "cited_by": []})
                 if doc.id not in {c["card"]["id"] for c in item["cited_by"]}:
-                    item["cited_by"].append({"card": views.card(doc.id), "how": "cites it"})
+                    item["cited_by"].append({"card": views.card(doc.id), "how": views._("cites it")})
                 shows.update((target, doc.id))
         for data, how in cited:
             key = ("url:" + url_key(data["url"])) if data.get("url") else (
@@ -66,15 +67,15 @@ def sources_view(views: Views, route: Route) -> View:
             shows.add(doc.id)
     groups: dict[str, dict] = {}
     for entry in entries.values():
-        name = entry.get("publisher") or _host(entry.get("url")) or NO_PUBLISHER
+        name = entry.get("publisher") or _host(entry.get("url")) or views._(NO_PUBLISHER)
         group = groups.setdefault(match_key(name), {"publisher": name, "items": []})
         group["items"].append(entry)
     for group in groups.values():
         group["items"].sort(key=lambda e: sort_key(e.get("title") or e.get("url") or ""))
         group["count"] = len(group["items"])
-    ordered = sorted(groups.values(), key=lambda g: (g["publisher"] == NO_PUBLISHER, sort_key(g["publisher"])))
+    ordered = sorted(groups.values(), key=lambda g: (g["publisher"] == views._(NO_PUBLISHER), sort_key(g["publisher"])))
     articles = sorted(internal.values(), key=lambda i: sort_key(i["card"]["title"]))
-    ctx = views.base(route, title="Sources", publishers=ordered, internal=articles,
+    ctx = views.base(route, title=views._("Sources"), publishers=ordered, internal=articles,
                      source_count=len(entries), internal_count=len(articles))
     return View("sources.html", ctx, shows)
 

@@ -16,17 +16,39 @@ from markupsafe import Markup
 
 from ..dates import format_date, format_range
 from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, Document, DocId, Event, Route, Site
+from ..i18n import N_
 from ..names import slugify, sort_key
 from ..parse.markdown import SLOT_RE
 
 STATUS_TEXT = {
-    "unverified": "Not yet checked against independent sources.",
-    "disputed": "Credible sources disagree; the claim is contested.",
-    "denied": "The person or group concerned has denied it.",
-    "false": "Checked and found to be untrue.",
-    "misleading": "Contains some truth but gives a wrong impression.",
-    "confirmed": "Checked and supported by independent sources.",
+    "unverified": N_("Not yet checked against independent sources."),
+    "disputed": N_("Credible sources disagree; the claim is contested."),
+    "denied": N_("The person or group concerned has denied it."),
+    "false": N_("Checked and found to be untrue."),
+    "misleading": N_("Contains some truth but gives a wrong impression."),
+    "confirmed": N_("Checked and supported by independent sources."),
 }
+# What a reader sees for each status (the status keeps its English name in class names and URLs).
+STATUS_LABEL = {
+    "unverified": N_("unverified"),
+    "disputed": N_("disputed"),
+    "denied": N_("denied"),
+    "false": N_("false"),
+    "misleading": N_("misleading"),
+    "confirmed": N_("confirmed"),
+}
+NAV = (
+    (N_("Articles"), "articles/"), (N_("People"), "people/"), (N_("Places"), "places/"),
+    (N_("Organisations"), "organizations/"), (N_("Events"), "events/"), (N_("Timeline"), "timeline/"),
+    (N_("Claims"), "claims/"), (N_("Search"), "search/"),
+)
+FACET_LABELS = {"person": N_("Person"), "place": N_("Place"), "organization": N_("Organisation"), "tag": N_("Tag")}
+MONTH_UNKNOWN = N_("Date within the year unknown")
+# Front-matter fields as backlinks name them ("listed in sources"): the English text is the key itself.
+FIELD_NAMES = {k: k for k in (
+    N_("people"), N_("places"), N_("organizations"), N_("events"), N_("claims"), N_("sources"), N_("affiliations"),
+    N_("within"), N_("place"), N_("claimant"), N_("rebutted_by"))}
+LOCATION_PRECISIONS = {k: k for k in (N_("exact"), N_("town"), N_("district"), N_("province"), N_("country"), N_("region"))}
 SUMMARY_CHARS = 220
 
 
@@ -58,6 +80,7 @@ class Views:
         self.site = site
         self.config = site.config
         self.language = site.config.language
+        self._ = label_translations(site.config, self.language).gettext
         self._cards: dict[DocId, dict] = {}
         self._by_kind: dict[str, list[DocId]] = defaultdict(list)
         for doc in site.documents.values():
@@ -88,16 +111,7 @@ class Views:
             if doc.kind == "article":
                 for entity in self._entity_set(doc):
                     self._articles_of_entity[entity].append(doc.id)
-        self.nav = [
-            {"title": "Articles", "url": self.url("articles/")},
-            {"title": "People", "url": self.url("people/")},
-            {"title": "Places", "url": self.url("places/")},
-            {"title": "Organisations", "url": self.url("organizations/")},
-            {"title": "Events", "url": self.url("events/")},
-            {"title": "Timeline", "url": self.url("timeline/")},
-            {"title": "Claims", "url": self.url("claims/")},
-            {"title": "Search", "url": self.url("search/")},
-        ]
+        self.nav = [{"title": self._(title), "url": self.url(path)} for title, path in NAV]
         self.site_view = {
             "title": self.config.title,
             "description": self.config.description,
@@ -137,7 +151,7 @@ class Views:
             c = self._cards[doc_id] = {
                 "id": doc.id,
                 "kind": doc.kind,
-                "kind_label": KIND_LABELS[doc.kind][0],
+                "kind_label": self._(KIND_LABELS[doc.kind][0]),
                 "title": doc.title,
                 "url": self.url(self.site.urls.get(doc_id, "")),
                 "date": date,
@@ -147,6 +161,7 @@ class Views:
                 "lang": doc.fields.get("lang"),
                 "aliases": list(doc.aliases),
                 "status": doc.fields.get("status"),
+                "status_label": self._(STATUS_LABEL.get(doc.fields.get("status"), doc.fields.get("status") or "")),
                 "type": doc.fields.get("type"),
                 # content warning: templates gate it; feeds and search leave it out
                 "sensitive": bool(doc.fields.get("sensitive")),
@@ -236,7 +251,7 @@ class Views:
             months = years[-1]["months"]
             month = ev.date.month
             if not months or months[-1]["month"] != month:
-                label = format_date(_month_date(ev.date.year, month), self.language) if month else "Date within the year unknown"
+                label = format_date(_month_date(ev.date.year, month), self.language) if month else self._(MONTH_UNKNOWN)
                 months.append({"month": month, "label": label, "events": []})
             months[-1]["events"].append(self.event_item(ev))
         return years
@@ -250,7 +265,7 @@ class Views:
             shows.add(bl.source)
             kind = self.site.documents[bl.source].kind
             existing = next((x for x in groups[kind] if x["card"]["id"] == bl.source), None)
-            via = "mentioned in the text" if bl.origin == "body" else f"listed in {bl.origin}"
+            via = self._("mentioned in the text") if bl.origin == "body" else self._("listed in %(field)s") % {"field": self._(FIELD_NAMES.get(bl.origin, bl.origin))}
             if existing:
                 if via not in existing["via"]:
                     existing["via"].append(via)
@@ -262,7 +277,7 @@ class Views:
         for kind in ("article", "event", "claim", "person", "place", "organization", "page"):
             if groups.get(kind):
                 items = sorted(groups[kind], key=lambda x: sort_key(x["card"]["title"]))
-                out.append({"kind": kind, "label": KIND_LABELS[kind][1], "items": items})
+                out.append({"kind": kind, "label": self._(KIND_LABELS[kind][1]), "items": items})
         return out, shows
 
     # ---------------------------------------------------------- page views
@@ -282,7 +297,7 @@ class Views:
             return self.tags_view(route)
         if name == "timeline.html":
             return self.timeline_view(route)
-        return View(route.template, self.base(route, title="Page not found"))
+        return View(route.template, self.base(route, title=self._("Page not found")))
 
     def base(self, route: Route, **extra) -> dict:
         ctx = {"site": self.site_view, "route_url": self.url(route.url), "lang": self.language}
@@ -352,7 +367,8 @@ class Views:
         if doc.kind == "event":
             ev = self._event_by_id.get(doc.id)
             page["event"] = self.event_item(ev) if ev else None
-            page["location_precision"] = f.get("location_precision", "")
+            precision = f.get("location_precision", "")
+            page["location_precision"] = self._(LOCATION_PRECISIONS[precision]) if precision in LOCATION_PRECISIONS else precision
             page["casualties"] = [
                 {"label": k, "min": v[0], "max": v[1], "text": f"{v[0]}" if v[0] == v[1] else f"{v[0]}–{v[1]}"}
                 for k, v in f.get("casualties", {}).items()
@@ -361,9 +377,10 @@ class Views:
                 linked.update(ev.sources)
         if doc.kind == "claim":
             status = f.get("status", "unverified")
-            page["status_text"] = STATUS_TEXT.get(status, "")
+            page["status_text"] = self._(STATUS_TEXT[status]) if status in STATUS_TEXT else ""
             page["statuses"] = CLAIM_STATUSES
-            page["status_scale"] = [{"status": s, "text": STATUS_TEXT[s]} for s in CLAIM_STATUSES]
+            page["status_scale"] = [{"status": s, "label": self._(STATUS_LABEL[s]), "text": self._(STATUS_TEXT[s])}
+                                    for s in CLAIM_STATUSES]
         if doc.kind == "article":
             page["inline_events"] = [self.event_item(e) for e in self._events_by_origin.get(doc.id, []) if e.doc_id is None]
             page["related"], candidates = self.related_articles(doc)
@@ -479,11 +496,12 @@ class Views:
             for status in CLAIM_STATUSES:
                 members = [c for c in items if c["status"] == status]
                 if members:
-                    groups.append({"label": status.capitalize(), "status": status, "explanation": STATUS_TEXT[status], "items": members})
+                    groups.append({"label": self._(STATUS_LABEL[status]).capitalize(), "status": status,
+                                   "explanation": self._(STATUS_TEXT[status]), "items": members})
         elif kind in ("article", "event"):
             by_year: dict[Any, list] = {}
             for c in items:
-                by_year.setdefault(c["date"].year if c["date"] else "Undated", []).append(c)
+                by_year.setdefault(c["date"].year if c["date"] else self._("Undated"), []).append(c)
             groups = [{"label": str(y), "items": v} for y, v in by_year.items()]
         else:
             by_letter: dict[str, list] = {}
@@ -491,7 +509,7 @@ class Views:
                 letter = (sort_key(c["title"])[:1] or "#").upper()
                 by_letter.setdefault(letter, []).append(c)
             groups = [{"label": k, "items": v} for k, v in by_letter.items()]
-        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=KIND_LABELS[kind][1], items=items, groups=groups)
+        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=self._(KIND_LABELS[kind][1]), items=items, groups=groups)
         return View("list.html", ctx, set(ids))
 
     def tag_view(self, route: Route) -> View:
@@ -524,7 +542,7 @@ class Views:
             for t in ev.tags:
                 facets["tag"][slugify(t)] = t
         facet_list = [
-            {"name": k, "label": {"person": "Person", "place": "Place", "organization": "Organisation", "tag": "Tag"}[k],
+            {"name": k, "label": self._(FACET_LABELS[k]),
              "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
             for k, v in facets.items() if v
         ]
@@ -542,6 +560,20 @@ class Views:
             if e.doc_id:
                 shows.add(e.doc_id)
         return View("timeline.html", ctx, shows)
+
+
+def label_translations(config, language: str):
+    """The catalogs of the site's theme chain for ``language`` (Python-side labels: kinds, statuses, nav)."""
+    from pathlib import Path
+
+    from ..i18n import packaged_dirs, translations
+    from .theme import Theme, ThemeError
+
+    try:
+        dirs = Theme(Path(config.root), config.theme).locale_dirs
+    except ThemeError:
+        dirs = packaged_dirs()
+    return translations(dirs, language)
 
 
 KINDS_ORDER = {k: i for i, k in enumerate(["article", "event", "claim", "person", "place", "organization", "page"])}
