@@ -29,7 +29,10 @@ KNOWN_KEYS = {
     "checks": dict,  # editorial checks (dossier/check.py): unverified_days, ignore
     "embeds": list,  # hosts whose https <iframe> embeds survive the sanitiser
     "search": bool,  # build the Pagefind search index (default true)
+    "calendar": str,  # gregorian (default) or persian: dates shown in the Solar Hijri calendar (dossier/dates.py)
 }
+# Keys whose value is one of a few words (the first is the default).
+CHOICES = {"calendar": ("gregorian", "persian")}
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Config:
     checks: dict = field(default_factory=dict)
     embeds: tuple = ()
     search: bool = True
+    calendar: str = "gregorian"
     drafts: bool = False
 
     @property
@@ -60,6 +64,11 @@ class Config:
         if not path.endswith("/"):
             path += "/"
         return path
+
+    @property
+    def date_language(self) -> str:
+        """The language dates are formatted in: ``fa-AF``, or ``fa-AF-u-ca-persian`` (BCP 47) for the Solar Hijri calendar."""
+        return self.language + "-u-ca-persian" if self.calendar == "persian" else self.language
 
     @property
     def origin(self) -> str:
@@ -118,6 +127,9 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
                     value = str(value)
                 if not isinstance(value, expected):
                     diags.append(dg.error("D108", f"config: {key} must be a {expected.__name__}, not {type(value).__name__}", rel, line))
+                    continue
+                if key in CHOICES and value not in CHOICES[key]:
+                    diags.append(dg.error("D108", f'config: {key} must be one of {", ".join(CHOICES[key])}, not "{value}"', rel, line))
                     continue
                 values[key] = value
     if base_url is not None:

@@ -36,9 +36,10 @@ class RenderError(Exception):
 def install_filters(theme: Theme, site: Site) -> None:
     env = theme.env
     lang = site.config.language
+    dates_in = site.config.date_language
     prefix = site.config.prefix
-    env.filters["date"] = lambda d: format_date(d, lang) if isinstance(d, PartialDate) else ("" if d is None else str(d))
-    env.filters["daterange"] = lambda d, end=None: format_range(d, end, lang)
+    env.filters["date"] = lambda d: format_date(d, dates_in) if isinstance(d, PartialDate) else ("" if d is None else str(d))
+    env.filters["daterange"] = lambda d, end=None: format_range(d, end, dates_in)
     env.filters["url"] = lambda path: prefix + str(path).lstrip("/")
     env.filters["langname"] = lambda code: language_name(code, lang)
     env.filters["num"] = lambda n: format_number(n, lang)

@@ -41,10 +41,10 @@ def sources_view(views: Views, route: Route) -> View:
         cited = []
         src = doc.fields.get("source") if doc.kind == "article" else None
         if isinstance(src, dict) and (src.get("url") or src.get("title") or src.get("publisher")):
-            cited.append((_source_dict(src, views.language), views._("based on it")))
+            cited.append((_source_dict(src, views.dates_in), views._("based on it")))
         for ref in doc.fields.get("sources", ()):
             if ref.link is None:
-                cited.append((_source_dict(ref, views.language), views._("cites it")))
+                cited.append((_source_dict(ref, views.dates_in), views._("cites it")))
                 continue
             target = site.resolved.get((doc.id, ref.link))
             if target and target != doc.id:

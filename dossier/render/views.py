@@ -80,6 +80,7 @@ class Views:
         self.site = site
         self.config = site.config
         self.language = site.config.language
+        self.dates_in = site.config.date_language  # the language, with its calendar (-u-ca-persian)
         self._ = label_translations(site.config, self.language).gettext
         self._cards: dict[DocId, dict] = {}
         self._by_kind: dict[str, list[DocId]] = defaultdict(list)
@@ -172,7 +173,7 @@ class Views:
         date = doc.date
         if not date:
             return ""
-        return format_range(date, doc.fields.get("end"), self.language)
+        return format_range(date, doc.fields.get("end"), self.dates_in)
 
     def cards(self, ids) -> list[dict]:
         return [self.card(i) for i in ids if i in self.site.documents]
@@ -217,7 +218,7 @@ class Views:
             "own_page": ev.doc_id is not None,
             "sensitive": bool(self.site.documents[ev.doc_id or ev.origin].fields.get("sensitive"))
             if (ev.doc_id or ev.origin) in self.site.documents else False,
-            "date_text": format_range(ev.date, ev.end, self.language),
+            "date_text": format_range(ev.date, ev.end, self.dates_in),
             "date_iso": ev.date.iso(),
             "end_iso": ev.end.iso() if ev.end else "",
             "year": ev.date.year,
@@ -231,7 +232,7 @@ class Views:
             "organizations": self.cards(ev.organizations),
             "tags": [{"name": t, "slug": slugify(t), "url": self.url(f"tags/{slugify(t)}/")} for t in ev.tags],
             "sources": self.cards(ev.sources),
-            "external_sources": [_source_dict(s, self.language) for s in ev.external_sources],
+            "external_sources": [_source_dict(s, self.dates_in) for s in ev.external_sources],
             "filter_keys": " ".join(
                 [f"person:{self.site.documents[p].slug}" for p in ev.people]
                 + [f"organization:{self.site.documents[o].slug}" for o in ev.organizations]
@@ -247,11 +248,11 @@ class Views:
         years: list[dict] = []
         for ev in evs:
             if not years or years[-1]["year"] != ev.date.year:
-                years.append({"year": ev.date.year, "months": []})
+                years.append({"year": ev.date.year, "label": format_date(_year_date(ev.date.year), self.dates_in), "months": []})
             months = years[-1]["months"]
             month = ev.date.month
             if not months or months[-1]["month"] != month:
-                label = format_date(_month_date(ev.date.year, month), self.language) if month else self._(MONTH_UNKNOWN)
+                label = format_date(_month_date(ev.date.year, month), self.dates_in) if month else self._(MONTH_UNKNOWN)
                 months.append({"month": month, "label": label, "events": []})
             months[-1]["events"].append(self.event_item(ev))
         return years
@@ -320,7 +321,7 @@ class Views:
             headings=[{"level": h.level, "text": h.text, "anchor": h.anchor} for h in doc.headings],
             tags=[{"name": t, "url": self.url(f"tags/{slugify(t)}/")} for t in f.get("tags", ())],
             authors=list(f.get("authors", ())),
-            updated_text=format_date(f["updated"], self.language) if f.get("updated") else "",
+            updated_text=format_date(f["updated"], self.dates_in) if f.get("updated") else "",
             updated_iso=f["updated"].iso() if f.get("updated") else "",
             extra=f.get("extra", {}),
             path=doc.path,
@@ -336,7 +337,7 @@ class Views:
             ids = self.targets(doc, [f[key]] if key in f else [])
             page[key] = self.card(ids[0]) if ids else None
             linked.update(ids)
-        page["source"] = _source_dict(f["source"], self.language) if f.get("source") else None
+        page["source"] = _source_dict(f["source"], self.dates_in) if f.get("source") else None
         sources, source_ids = [], []
         for ref in f.get("sources", ()):
             if ref.link is not None:
@@ -347,14 +348,14 @@ class Views:
                 else:
                     sources.append({"internal": True, "card": None, "title": doc.links[ref.link].target})
             else:
-                sources.append({"internal": False, **_source_dict(ref, self.language)})
+                sources.append({"internal": False, **_source_dict(ref, self.dates_in)})
         page["sources"] = sources
         linked.update(source_ids)
         linked.update(t for t in self.targets(doc, range(len(doc.links))) if t)  # body links show their targets' URLs
         ctx = self.base(route, page=page, backlinks=backlinks)
         if doc.kind == "person":
-            page["born_text"] = format_date(f["born"], self.language) if f.get("born") else ""
-            page["died_text"] = format_date(f["died"], self.language) if f.get("died") else ""
+            page["born_text"] = format_date(f["born"], self.dates_in) if f.get("born") else ""
+            page["died_text"] = format_date(f["died"], self.dates_in) if f.get("died") else ""
             page["roles"] = list(f.get("roles", ()))
         if doc.kind == "place":
             page["coordinates"] = f.get("coordinates")
@@ -362,7 +363,7 @@ class Views:
             page["contains"] = self.cards(sorted(contains, key=lambda i: sort_key(site.documents[i].title)))
             linked.update(contains)
         if doc.kind == "organization":
-            page["founded_text"] = format_date(f["founded"], self.language) if f.get("founded") else ""
+            page["founded_text"] = format_date(f["founded"], self.dates_in) if f.get("founded") else ""
             page["org_type"] = f.get("type", "")
         if doc.kind == "event":
             ev = self._event_by_id.get(doc.id)
@@ -577,6 +578,12 @@ def label_translations(config, language: str):
 
 
 KINDS_ORDER = {k: i for i, k in enumerate(["article", "event", "claim", "person", "place", "organization", "page"])}
+
+
+def _year_date(year: int):
+    from ..dates import PartialDate
+
+    return PartialDate(year)
 
 
 def _month_date(year: int, month: int):
