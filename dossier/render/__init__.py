@@ -10,7 +10,7 @@ from ..dates import PartialDate, format_date, format_range
 from ..model import Output, Route, Site
 from ..resolve.routes import output_path
 from .theme import Theme, ThemeError
-from .views import View, Views
+from .views import View, Views, is_rtl
 
 
 # Extra outputs written by every build besides the routed pages: feeds, sitemap,
@@ -44,6 +44,7 @@ def install_filters(theme: Theme, site: Site) -> None:
     env.filters["langname"] = lambda code: language_name(code, lang)
     env.filters["num"] = lambda n: format_number(n, lang)
     env.globals["url"] = env.filters["url"]
+    env.globals["rtl"] = is_rtl(lang)  # also inside imported macros (the timeline's), which get no page context
     theme.set_language(lang)
 
 

@@ -301,7 +301,8 @@ class Views:
         return View(route.template, self.base(route, title=self._("Page not found")))
 
     def base(self, route: Route, **extra) -> dict:
-        ctx = {"site": self.site_view, "route_url": self.url(route.url), "lang": self.language}
+        ctx = {"site": self.site_view, "route_url": self.url(route.url), "lang": self.language,
+               "rtl": is_rtl(self.language)}
         ctx.update(extra)
         from .jsonld import head  # canonical, Open Graph, Twitter card, JSON-LD, feed links
 
@@ -561,6 +562,14 @@ class Views:
             if e.doc_id:
                 shows.add(e.doc_id)
         return View("timeline.html", ctx, shows)
+
+
+RTL_LANGUAGES = frozenset({"fa", "ar", "ps", "ur", "he", "ckb", "sd", "ug", "yi", "dv"})
+
+
+def is_rtl(language: str) -> bool:
+    """Whether a language is written right to left ("fa-AF" -> True)."""
+    return (language or "").replace("_", "-").split("-")[0].lower() in RTL_LANGUAGES
 
 
 def label_translations(config, language: str):

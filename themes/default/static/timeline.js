@@ -78,7 +78,10 @@
       visible += yearVisible;
     }
     if (countEl) {
-      countEl.textContent = n
+      // Pages in another language than English carry their labels (data-all, data-some, data-none).
+      var label = countEl.getAttribute(n ? (visible ? "data-some" : "data-none") : "data-all");
+      countEl.textContent = label ? label.replace("{visible}", visible)
+        : n
         ? visible + " of " + total + plural(total) + (visible ? "" : ": no event matches all of these filters")
         : "All " + total + plural(total);
     }

@@ -1,0 +1,117 @@
+"""The example dossier as a Dari site (language: fa-AF, calendar: persian): valid, accessible, right to left.
+
+Screenshots go to $DOSSIER_SHOTS (default /tmp/dossier-shots) as rtl-<page>-<width>.png.
+"""
+import json
+import shutil
+import subprocess
+
+import feedparser
+import pytest
+
+from conftest import SHOTS, SiteDir, StaticServer, copy_example
+from test_validate import AXE, SETUP, VNU, pages
+
+
+@pytest.fixture(scope="module")
+def dari(tmp_path_factory):
+    root = tmp_path_factory.mktemp("example-fa-af")
+    copy_example(root)
+    config = root / "dossier.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: en", "language: fa-AF\ncalendar: persian"),
+                      encoding="utf-8")
+    site = SiteDir(root)
+    run = site.build("--strict", "--base-url", "https://example.org/")
+    assert run.code == 0, run.err
+    return site
+
+
+@pytest.fixture(scope="module")
+def server(dari):
+    s = StaticServer(dari.out)
+    yield s
+    s.close()
+
+
+def test_nu_html_checker_finds_no_errors_on_the_dari_site(dari):
+    java = shutil.which("java")
+    assert java, f"java not found: {SETUP}"
+    assert VNU.is_file(), f"{VNU} missing: {SETUP}"
+    files = pages(dari)
+    assert len(files) > 40
+    proc = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
+                          capture_output=True, text=True, timeout=300)
+    report = json.loads(proc.stderr or "{}")
+    errors = [f'{m.get("url", "").split("/build/")[-1]}:{m.get("lastLine")}: {m["message"]}'
+              for m in report.get("messages", []) if m.get("type") in ("error", "non-document-error")]
+    assert errors == [], "\n".join(errors[:30])
+
+
+def test_dari_feeds_parse_and_say_their_language(dari):
+    atom = feedparser.parse((dari.out / "feed.xml").read_bytes())
+    assert not atom.bozo, atom.bozo_exception
+    assert atom.feed.get("language") == "fa-AF" and len(atom.entries) == 3
+    data = json.loads((dari.out / "feed.json").read_text(encoding="utf-8"))
+    assert data["language"] == "fa-AF" and len(data["items"]) == 3
+
+
+PAGES = {"home": "", "person": "people/ahmad-massoud/", "timeline": "timeline/",
+         "claim": "claims/massoud-negotiating-surrender/", "search": "search/?q=Masood"}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_dari_pages_are_right_to_left_and_accessible(browser, server, name, width, height):
+    assert AXE.is_file(), f"{AXE} missing: {SETUP}"
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        page.goto(server.url + PAGES[name])
+        if name == "search":
+            page.wait_for_selector("#search-results li a", timeout=15000)
+            status = page.text_content("#search-status")
+            assert "Masood" in status and "نتیجه‌ها" in status and "result" not in status
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"rtl-{name}-{width}.png"))
+        layout = page.evaluate("""() => {
+            const nav = [...document.querySelectorAll('.site-nav li')].map(li => li.getBoundingClientRect());
+            return {dir: getComputedStyle(document.documentElement).direction,
+                    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+                    navRtl: nav.length > 1 && nav[0].right > nav[1].right,
+                    skip: document.querySelector('.skip-link').textContent};
+        }""")
+        assert layout == {"dir": "rtl", "overflow": 0, "navRtl": True, "skip": "رفتن به محتوا"}
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.html.slice(0, 120))}));
+        }""")
+    finally:
+        page.close()
+    assert [v for v in violations if v["impact"] in ("serious", "critical")] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_dari_timeline_axis_markers_and_filters(browser, server, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(server.url + "timeline/")
+        found = page.evaluate("""() => {
+            const ev = document.querySelector('.tl-event');
+            const box = ev.getBoundingClientRect();
+            const marker = getComputedStyle(ev, '::before');
+            const tag = document.querySelector('.tl-event .chip-tag');
+            return {markerRight: parseFloat(marker.right), markerLeft: marker.left,
+                    paddingRight: parseFloat(getComputedStyle(ev).paddingRight), paddingLeft: parseFloat(getComputedStyle(ev).paddingLeft),
+                    tagDir: tag.getAttribute('dir'), count: document.getElementById('tl-count').textContent,
+                    year: document.querySelector('.tl-year-label').textContent};
+        }""")
+        # the axis and its markers on the right, the text starting from it; a Latin tag reads "#history"
+        assert found["paddingRight"] > found["paddingLeft"] and found["markerRight"] >= 0
+        assert found["tagDir"] == "auto"
+        assert found["count"] == "همهٔ 11 رویداد" and found["year"] == "1376–1377"
+        page.select_option("select[data-facet=person]", index=1)
+        assert "از 11 رویداد" in page.text_content("#tl-count")
+    finally:
+        page.close()
