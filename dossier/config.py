@@ -30,9 +30,30 @@ KNOWN_KEYS = {
     "embeds": list,  # hosts whose https <iframe> embeds survive the sanitiser
     "search": bool,  # build the Pagefind search index (default true)
     "calendar": str,  # gregorian (default) or persian: dates shown in the Solar Hijri calendar (dossier/dates.py)
+    "languages": list,  # a multilingual dossier: [{code, name, direction, calendar, title, description, path}], default first
 }
 # Keys whose value is one of a few words (the first is the default).
 CHOICES = {"calendar": ("gregorian", "persian")}
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of a multilingual dossier (``languages:`` in dossier.yaml)."""
+
+    code: str  # BCP 47: "en", "fa-AF", "ps"
+    name: str  # as its readers write it: "دری"
+    direction: str = "ltr"
+    calendar: str = "gregorian"
+    title: str = ""  # the site's title in this language ("" = the site's title)
+    description: str = ""
+    path: str = ""  # URL folder of this language's pages: "fa-af/"; "" for the default language
+
+    @property
+    def date_language(self) -> str:
+        return self.code + "-u-ca-persian" if self.calendar == "persian" else self.code
+
+
+LANGUAGE_KEYS = ("code", "name", "direction", "calendar", "title", "description", "path")
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,7 @@ class Config:
     embeds: tuple = ()
     search: bool = True
     calendar: str = "gregorian"
+    languages: tuple = ()  # of Language; empty: a single-language dossier (``language:``)
     drafts: bool = False
 
     @property
@@ -149,8 +171,47 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
         values["embeds"] = tuple(str(h).strip().lower() for h in values["embeds"] if str(h).strip())
     if "feeds" in values:
         diags.extend(_check_feeds(values["feeds"], rel))
+    if "languages" in values:
+        line = (loaded.key_lines.get("languages", 0) + 1) if path.is_file() and loaded is not None else None
+        values["languages"], problems = _languages(values["languages"], rel, line)
+        diags.extend(problems)
+        if values["languages"]:
+            values["language"] = values["languages"][0].code  # the first is the default
+            values["calendar"] = values["languages"][0].calendar
     values.setdefault("title", root.name)
     return Config(root=str(root), drafts=drafts, **values), diags
+
+
+def _languages(raw: list, rel: str, line: int | None) -> tuple[tuple, list[dg.Diagnostic]]:
+    """``languages:`` -> Language values; the first is the default (served at the root, the others under /<code>/)."""
+    from .i18n import is_rtl
+
+    out, diags, seen = [], [], set()
+    for i, item in enumerate(raw):
+        if isinstance(item, str):
+            item = {"code": item}
+        if not isinstance(item, dict) or not str(item.get("code") or "").strip():
+            diags.append(dg.error("D108", f"config: languages[{i}] needs a code (en, fa-AF, ps...)", rel, line))
+            continue
+        unknown = sorted(set(map(str, item)) - set(LANGUAGE_KEYS))
+        if unknown:
+            diags.append(dg.warning("D105", f'config: languages[{i}]: unknown key "{unknown[0]}" is ignored', rel, line,
+                                    hint="known: " + ", ".join(LANGUAGE_KEYS)))
+        code = str(item["code"]).strip()
+        calendar = str(item.get("calendar") or "gregorian")
+        direction = str(item.get("direction") or ("rtl" if is_rtl(code) else "ltr"))
+        if calendar not in CHOICES["calendar"] or direction not in ("ltr", "rtl"):
+            diags.append(dg.error("D108", f"config: languages[{i}] ({code}): calendar must be one of "
+                                  f"{', '.join(CHOICES['calendar'])} and direction ltr or rtl", rel, line))
+            continue
+        if code.lower() in seen:
+            diags.append(dg.error("D108", f"config: languages: {code} is listed twice", rel, line))
+            continue
+        seen.add(code.lower())
+        folder = "" if not out else (str(item.get("path") or code).strip("/").lower() + "/")
+        out.append(Language(code, str(item.get("name") or code), direction, calendar, str(item.get("title") or ""),
+                            str(item.get("description") or ""), folder))
+    return tuple(out), diags
 
 
 def _check_feeds(feeds: dict, rel: str) -> list[dg.Diagnostic]:

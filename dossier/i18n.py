@@ -20,6 +20,14 @@ DOMAIN = "messages"
 LOCALE_DIR = "locale"  # inside a theme folder, and at the site root
 
 
+RTL_LANGUAGES = frozenset({"fa", "ar", "ps", "ur", "he", "ckb", "sd", "ug", "yi", "dv"})
+
+
+def is_rtl(language: str) -> bool:
+    """Whether a language is written right to left ("fa-AF" -> True)."""
+    return (language or "").replace("_", "-").split("-")[0].lower() in RTL_LANGUAGES
+
+
 def N_(message: str) -> str:
     """Mark a constant for extraction; translate it where it is shown."""
     return message
@@ -65,4 +73,4 @@ def packaged_dirs() -> tuple[Path, ...]:
     return locale_dirs(Path("/nonexistent"), [default] if default else [])
 
 
-__all__ = ["N_", "DOMAIN", "LOCALE_DIR", "locale_candidates", "locale_dirs", "translations", "packaged_dirs"]
+__all__ = ["N_", "is_rtl", "DOMAIN", "LOCALE_DIR", "locale_candidates", "locale_dirs", "translations", "packaged_dirs"]

@@ -183,6 +183,7 @@ class Site:
     anchors: dict[tuple[DocId, int], str] = field(default_factory=dict)  # resolved #heading ids
     bodies: Any = None  # path -> HTML, for documents whose body_html is None (kept on disk by the cache)
     index: Any = None  # resolve.index.NameIndex
+    translations: Any = None  # resolve.translations.Translations of a multilingual dossier, else None
 
     def doc(self, doc_id: DocId) -> Document:
         return self.documents[doc_id]

@@ -33,19 +33,30 @@ class RenderError(Exception):
         return self.diagnostic.message
 
 
-def install_filters(theme: Theme, site: Site) -> None:
+def install_filters(theme: Theme, site: Site, language: str | None = None) -> None:
+    """Filters, globals and labels for pages in ``language`` (the site's language by default)."""
     env = theme.env
-    lang = site.config.language
-    dates_in = site.config.date_language
+    lang = language or site.config.language
+    dates_in = site.translations.language(lang).date_language if site.translations else site.config.date_language
     prefix = site.config.prefix
     env.filters["date"] = lambda d: format_date(d, dates_in) if isinstance(d, PartialDate) else ("" if d is None else str(d))
     env.filters["daterange"] = lambda d, end=None: format_range(d, end, dates_in)
-    env.filters["url"] = lambda path: prefix + str(path).lstrip("/")
+    folder = site.translations.folder(lang) if site.translations else ""
+    env.filters["url"] = lambda path: prefix + _in_language(str(path).lstrip("/"), folder)
     env.filters["langname"] = lambda code: language_name(code, lang)
     env.filters["num"] = lambda n: format_number(n, lang)
     env.globals["url"] = env.filters["url"]
     env.globals["rtl"] = is_rtl(lang)  # also inside imported macros (the timeline's), which get no page context
     theme.set_language(lang)
+
+
+def _in_language(path: str, folder: str) -> str:
+    """"articles/" -> "fa-af/articles/" on a page of a language with its own folder (pages every language has)."""
+    if not folder:
+        return path
+    from .languages import SHARED_PAGES
+
+    return folder + path if path in SHARED_PAGES else path
 
 
 def format_number(n, language: str = "en") -> str:
@@ -74,10 +85,15 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
     """Render each route; a template problem raises :class:`RenderError` naming the template file:line."""
     views = views or Views(site)
     install_filters(theme, site)
+    installed = site.config.language
     cache: dict[str, jinja2.Template] = {}
     for route in routes:
         view = views.view(route)
         name = view.template
+        language = view.context.get("lang", installed)
+        if language != installed:  # a multilingual dossier: labels and dates of this page's language
+            install_filters(theme, site, language)
+            installed = language
         try:
             template = cache.get(name)
             if template is None:

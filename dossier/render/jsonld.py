@@ -343,6 +343,10 @@ def head(views, route: Route, extra: dict | None = None) -> dict:
         title = doc.title
         description = card.get("summary") or config.description
         data = document_jsonld(views, doc)
+        if site.translations:
+            from .languages import add_translations_jsonld
+
+            add_translations_jsonld(views, doc, data)
     else:
         title = _page_title(views, route, extra)
         description = config.description

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..dates import format_date, format_range
 from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, Document, DocId, Event, Route, Site
-from ..i18n import N_
+from ..i18n import N_, is_rtl
 from ..names import slugify, sort_key
 from ..parse.markdown import SLOT_RE
 
@@ -44,6 +44,10 @@ NAV = (
 )
 FACET_LABELS = {"person": N_("Person"), "place": N_("Place"), "organization": N_("Organisation"), "tag": N_("Tag")}
 MONTH_UNKNOWN = N_("Date within the year unknown")
+# Facts a translation takes from its original when it does not state them (the rest is text in its language).
+SHARED_FACTS = frozenset({"born", "died", "coordinates", "within", "affiliations", "founded", "date", "end", "approximate",
+                          "place", "location_precision", "casualties", "status", "claimant", "rebutted_by", "people",
+                          "places", "organizations", "sensitive"})
 # Front-matter fields as backlinks name them ("listed in sources"): the English text is the key itself.
 FIELD_NAMES = {k: k for k in (
     N_("people"), N_("places"), N_("organizations"), N_("events"), N_("claims"), N_("sources"), N_("affiliations"),
@@ -76,16 +80,23 @@ class View:
 class Views:
     """Builds views for one Site. Cards are computed once per build and shared."""
 
-    def __init__(self, site: Site):
+    def __init__(self, site: Site, language: str | None = None):
         self.site = site
         self.config = site.config
-        self.language = site.config.language
+        self.tr = site.translations  # None unless the dossier has languages:
+        self.language = language or site.config.language
         self.dates_in = site.config.date_language  # the language, with its calendar (-u-ca-persian)
+        self.folder = ""  # URL folder of this language's pages
+        if self.tr:
+            self.dates_in = self.tr.language(self.language).date_language
+            self.folder = self.tr.folder(self.language)
         self._ = label_translations(site.config, self.language).gettext
+        self._other_languages: dict[str, "Views"] = {}
         self._cards: dict[DocId, dict] = {}
         self._by_kind: dict[str, list[DocId]] = defaultdict(list)
         for doc in site.documents.values():
-            self._by_kind[doc.kind].append(doc.id)
+            if self.tr is None or self.tr.lang_of[doc.id] == self.language:  # lists show this language's pages
+                self._by_kind[doc.kind].append(doc.id)
         self._listing_keys: dict[DocId, tuple] = {}
         for ids in self._by_kind.values():
             ids.sort(key=self._listing_key)
@@ -105,22 +116,24 @@ class Views:
         self._tags: dict[DocId, frozenset] = {}
         self._articles_of_entity: dict[DocId, list[DocId]] = defaultdict(list)
         for doc in site.documents.values():
-            if doc.kind == "place" and "within" in doc.fields:
+            if doc.kind == "place" and "within" in doc.fields and not (self.tr and doc.id in self.tr.canonical):
                 parent = site.resolved.get((doc.id, doc.fields["within"]))
                 if parent:
                     self._children[parent].append(doc.id)
-            if doc.kind == "article":
+            if doc.kind == "article" and not (self.tr and doc.id in self.tr.canonical):  # versions share one entry
                 for entity in self._entity_set(doc):
                     self._articles_of_entity[entity].append(doc.id)
-        self.nav = [{"title": self._(title), "url": self.url(path)} for title, path in NAV]
+        self.nav = [{"title": self._(title), "url": self.url(self.folder + path)} for title, path in NAV]
+        own = self.tr.language(self.language) if self.tr else None
         self.site_view = {
-            "title": self.config.title,
-            "description": self.config.description,
+            "title": (own and own.title) or self.config.title,
+            "description": (own and own.description) or self.config.description,
             "language": self.language,
             "base_url": self.config.base_url,
             "prefix": self.config.prefix,
             "author": self.config.author,
             "nav": self.nav,
+            "home": self.url(self.folder),
             "pages": [self.card(i) for i in self._by_kind.get("page", []) if site.urls.get(i)],
         }
 
@@ -143,7 +156,12 @@ class Views:
             return (tuple(-k for k in key) if doc.kind != "event" else key, sort_key(doc.title))
         return (sort_key(doc.title),)
 
+    def version(self, doc_id: DocId | None) -> DocId | None:
+        """The document of ``doc_id``'s family in this view's language (itself in a single-language dossier)."""
+        return self.tr.version(doc_id, self.language) if self.tr and doc_id else doc_id
+
     def card(self, doc_id: DocId) -> dict:
+        doc_id = self.version(doc_id)
         c = self._cards.get(doc_id)
         if c is None:
             doc = self.site.documents[doc_id]
@@ -159,7 +177,7 @@ class Views:
                 "date_text": self._date_text(doc),
                 "date_iso": date.iso() if date else "",
                 "summary": summary,
-                "lang": doc.fields.get("lang"),
+                "lang": self._card_language(doc),
                 "aliases": list(doc.aliases),
                 "status": doc.fields.get("status"),
                 "status_label": self._(STATUS_LABEL.get(doc.fields.get("status"), doc.fields.get("status") or "")),
@@ -168,6 +186,13 @@ class Views:
                 "sensitive": bool(doc.fields.get("sensitive")),
             }
         return c
+
+    def _card_language(self, doc: Document) -> str | None:
+        """A card's own ``lang`` when it differs from the page's (an item without a version in this language)."""
+        if self.tr is None:
+            return doc.fields.get("lang")
+        code = self.tr.lang_of[doc.id]
+        return code if code != self.language else None
 
     def _date_text(self, doc: Document) -> str:
         date = doc.date
@@ -183,7 +208,7 @@ class Views:
 
         def replace(m):
             idx = int(m.group(2))
-            target = site.resolved.get((doc.id, idx))
+            target = self.version(site.resolved.get((doc.id, idx)))
             label = m.group(4)
             if target is None or target not in site.urls:
                 wanted = doc.links[idx].target if idx < len(doc.links) else ""
@@ -208,12 +233,13 @@ class Views:
         return out
 
     def event_item(self, ev: Event) -> dict:
-        url = self.url(self.site.urls[ev.doc_id]) if ev.doc_id and ev.doc_id in self.site.urls else (
-            self.url(self.site.urls.get(ev.origin, "")) )
+        own, origin = self.version(ev.doc_id), self.version(ev.origin)
+        url = self.url(self.site.urls[own]) if own and own in self.site.urls else (
+            self.url(self.site.urls.get(origin, "")) )
         place = self.card(ev.place) if ev.place else None
         return {
             "id": ev.id,
-            "title": ev.title,
+            "title": self.site.documents[own].title if own and own != ev.doc_id else ev.title,
             "url": url,
             "own_page": ev.doc_id is not None,
             "sensitive": bool(self.site.documents[ev.doc_id or ev.origin].fields.get("sensitive"))
@@ -257,15 +283,24 @@ class Views:
             months[-1]["events"].append(self.event_item(ev))
         return years
 
+    def _backlinks(self, doc_id: DocId) -> list:
+        """The backlinks of a document; of a family's versions, the one in this language (else the original's)."""
+        links = self.site.backlinks.get(doc_id, [])
+        if not self.tr:
+            return links
+        mine = {(self.version(bl.source), bl.origin) for bl in links if bl.source == self.version(bl.source)}
+        return [bl for bl in links if bl.source == self.version(bl.source)
+                or ((self.version(bl.source), bl.origin) not in mine and bl.source not in self.tr.canonical)]
+
     def backlink_groups(self, doc_id: DocId) -> tuple[list[dict], set[DocId]]:
         groups: dict[str, list[dict]] = defaultdict(list)
         shows = set()
-        for bl in self.site.backlinks.get(doc_id, []):
+        for bl in self._backlinks(doc_id):
             if bl.source not in self.site.documents:
                 continue
             shows.add(bl.source)
             kind = self.site.documents[bl.source].kind
-            existing = next((x for x in groups[kind] if x["card"]["id"] == bl.source), None)
+            existing = next((x for x in groups[kind] if x["card"]["id"] == self.version(bl.source)), None)
             via = self._("mentioned in the text") if bl.origin == "body" else self._("listed in %(field)s") % {"field": self._(FIELD_NAMES.get(bl.origin, bl.origin))}
             if existing:
                 if via not in existing["via"]:
@@ -283,6 +318,13 @@ class Views:
 
     # ---------------------------------------------------------- page views
     def view(self, route: Route) -> View:
+        if self.tr:
+            code = self.route_language(route)
+            if code != self.language:
+                other = self._other_languages.get(code)
+                if other is None:
+                    other = self._other_languages[code] = Views(self.site, code)
+                return other.view(route)
         if route.doc_id:
             return self.document_view(route)
         name = route.template
@@ -300,9 +342,22 @@ class Views:
             return self.timeline_view(route)
         return View(route.template, self.base(route, title=self._("Page not found")))
 
+    def route_language(self, route: Route) -> str:
+        """The language of a page: its document's, else the language whose folder holds its URL."""
+        if route.doc_id:
+            return self.tr.lang_of.get(route.doc_id, self.tr.default)
+        for lang in self.tr.languages[1:]:
+            if route.url.startswith(lang.path):
+                return lang.code
+        return self.tr.default
+
     def base(self, route: Route, **extra) -> dict:
         ctx = {"site": self.site_view, "route_url": self.url(route.url), "lang": self.language,
                "rtl": is_rtl(self.language)}
+        if self.tr:
+            from .languages import language_links
+
+            ctx.update(language_links(self, route))  # the switcher and the hreflang alternates
         ctx.update(extra)
         from .jsonld import head  # canonical, Open Graph, Twitter card, JSON-LD, feed links
 
@@ -312,9 +367,17 @@ class Views:
     def document_view(self, route: Route) -> View:
         site = self.site
         doc = site.documents[route.doc_id]
-        f = doc.fields
+        canon_id = self.tr.canon(doc.id) if self.tr else doc.id  # links, events and backlinks live on the original
+        original = site.documents[canon_id]
+        # a translation shows its original's facts (dates, places, status...) unless it states them itself
+        f = doc.fields if original is doc else {**{k: v for k, v in original.fields.items() if k in SHARED_FACTS},
+                                                **doc.fields}
+
+        def owner(field: str) -> Document:  # whose link indices a field holds
+            return doc if field in doc.fields else original
+
         card = self.card(doc.id)
-        backlinks, shows = self.backlink_groups(doc.id)
+        backlinks, shows = self.backlink_groups(canon_id)
         lists: set[DocId] = set()
         page = dict(card)
         page.update(
@@ -327,15 +390,15 @@ class Views:
             extra=f.get("extra", {}),
             path=doc.path,
             sensitive=bool(f.get("sensitive")),
-            kind_url=self.url(FOLDERS[doc.kind] + "/") if doc.kind in FOLDERS else None,
+            kind_url=self.url(self.folder + FOLDERS[doc.kind] + "/") if doc.kind in FOLDERS else None,
         )
         linked = set()
         for key in ("people", "places", "organizations", "affiliations", "claims", "rebutted_by"):
-            ids = self.targets(doc, f.get(key))
+            ids = self.targets(owner(key), f.get(key))
             page[key] = self.cards(ids)
             linked.update(ids)
         for key in ("place", "within", "claimant"):
-            ids = self.targets(doc, [f[key]] if key in f else [])
+            ids = self.targets(owner(key), [f[key]] if key in f else [])
             page[key] = self.card(ids[0]) if ids else None
             linked.update(ids)
         page["source"] = _source_dict(f["source"], self.dates_in) if f.get("source") else None
@@ -360,14 +423,14 @@ class Views:
             page["roles"] = list(f.get("roles", ()))
         if doc.kind == "place":
             page["coordinates"] = f.get("coordinates")
-            contains = self._children.get(doc.id, [])
+            contains = self._children.get(canon_id, [])
             page["contains"] = self.cards(sorted(contains, key=lambda i: sort_key(site.documents[i].title)))
             linked.update(contains)
         if doc.kind == "organization":
             page["founded_text"] = format_date(f["founded"], self.dates_in) if f.get("founded") else ""
             page["org_type"] = f.get("type", "")
         if doc.kind == "event":
-            ev = self._event_by_id.get(doc.id)
+            ev = self._event_by_id.get(canon_id)
             page["event"] = self.event_item(ev) if ev else None
             precision = f.get("location_precision", "")
             page["location_precision"] = self._(LOCATION_PRECISIONS[precision]) if precision in LOCATION_PRECISIONS else precision
@@ -384,21 +447,21 @@ class Views:
             page["status_scale"] = [{"status": s, "label": self._(STATUS_LABEL[s]), "text": self._(STATUS_TEXT[s])}
                                     for s in CLAIM_STATUSES]
         if doc.kind == "article":
-            page["inline_events"] = [self.event_item(e) for e in self._events_by_origin.get(doc.id, []) if e.doc_id is None]
+            page["inline_events"] = [self.event_item(e) for e in self._events_by_origin.get(canon_id, []) if e.doc_id is None]
             page["related"], candidates = self.related_articles(doc)
             linked.update(candidates)
             lists = set(self._entity_set(doc))  # candidates come from these entities' article lists
         if doc.kind in ENTITY_KINDS:
-            events = self._events_of.get(doc.id, [])
+            events = self._events_of.get(canon_id, [])
             ctx["timeline"] = self.timeline_groups(events)
             ctx["event_count"] = len(events)
-            mentions = [bl.source for bl in site.backlinks.get(doc.id, [])
+            mentions = [self.version(bl.source) for bl in self._backlinks(canon_id)
                         if bl.source in site.documents and site.documents[bl.source].kind == "article"]
             mentions = list(dict.fromkeys(mentions))
             mentions.sort(key=self._listing_key)
             ctx["mentions"] = self.cards(mentions)
-            ctx["related_entities"] = self.related_entities(doc.id)
-            claims = [bl.source for bl in site.backlinks.get(doc.id, [])
+            ctx["related_entities"] = self.related_entities(canon_id)
+            claims = [self.version(bl.source) for bl in self._backlinks(canon_id)
                       if bl.source in site.documents and site.documents[bl.source].kind == "claim"]
             ctx["claims"] = self.cards(list(dict.fromkeys(claims)))
             for ev in events:
@@ -457,7 +520,7 @@ class Views:
         counts: Counter = Counter()
         for bl in site.backlinks.get(doc_id, []):
             src = site.documents.get(bl.source)
-            if not src or src.kind not in ("article", "event", "claim"):
+            if not src or src.kind not in ("article", "event", "claim") or (self.tr and src.id in self.tr.canonical):
                 continue
             for i, link in enumerate(src.links):
                 t = site.resolved.get((src.id, i))
@@ -562,14 +625,6 @@ class Views:
             if e.doc_id:
                 shows.add(e.doc_id)
         return View("timeline.html", ctx, shows)
-
-
-RTL_LANGUAGES = frozenset({"fa", "ar", "ps", "ur", "he", "ckb", "sd", "ug", "yi", "dv"})
-
-
-def is_rtl(language: str) -> bool:
-    """Whether a language is written right to left ("fa-AF" -> True)."""
-    return (language or "").replace("_", "-").split("-")[0].lower() in RTL_LANGUAGES
 
 
 def label_translations(config, language: str):

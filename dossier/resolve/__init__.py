@@ -8,6 +8,7 @@ from .index import NameIndex
 from .links import resolve_links
 from .routes import build_routes
 from .timeline import build_events
+from .translations import canonicalize, link_translations
 
 
 def resolve(docs: list[Document], config) -> Site:
@@ -26,21 +27,30 @@ def resolve(docs: list[Document], config) -> Site:
         documents[doc.id] = doc
     index = NameIndex(documents)
     diags.extend(index.diagnostics)
+    translations = link_translations(documents, config, index)  # None for a single-language dossier
     resolved, anchors, backlinks, link_diags = resolve_links(documents, index)
     diags.extend(link_diags)
+    if translations:
+        diags.extend(translations.diagnostics)
+        resolved, backlinks = canonicalize(resolved, backlinks, translations)
     events, event_diags = build_events(documents, resolved)
     diags.extend(event_diags)
+    if translations:  # a version repeats its original's events
+        events = [ev for ev in events if ev.origin not in translations.canonical]
     tags: dict[str, tuple[str, list[str]]] = {}
     for doc in documents.values():
+        if translations and translations.lang_of[doc.id] != translations.default:
+            continue  # tag pages list the default language's documents
         for tag in doc.fields.get("tags", ()):
             slug = slugify(tag)
             entry = tags.setdefault(slug, (tag, []))
             if doc.id not in entry[1]:
                 entry[1].append(doc.id)
-    routes, urls, route_diags = build_routes(documents, tags, config.permalinks)
+    routes, urls, route_diags = build_routes(documents, tags, config.permalinks, translations)
     diags.extend(route_diags)
     site = Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
                 tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index)
+    site.translations = translations
     return site
 
 

@@ -1,0 +1,54 @@
+"""A multilingual dossier's links between languages: the switcher and the hreflang alternates of a page.
+
+Every page of a language has a switcher entry for each language: to the page's version in that
+language when there is one, else to that language's home. ``hreflang`` alternates (and
+``x-default``, the default language's version) name only real versions, the same set on
+every version of a page, so the pairs are reciprocal.
+"""
+from __future__ import annotations
+
+from ..model import KINDS, Route
+from ..resolve.routes import LANGUAGE_PAGES
+from .jsonld import absolute
+
+SHARED_PAGES = frozenset([url for url, _t, _e in LANGUAGE_PAGES] + [f"{folder}/" for folder in KINDS])
+
+
+def version_urls(views, route: Route) -> dict[str, str]:
+    """Language code -> site path of this page's version in that language."""
+    tr, site = views.tr, views.site
+    if route.doc_id:
+        family = tr.versions.get(tr.canon(route.doc_id)) or {tr.lang_of[route.doc_id]: route.doc_id}
+        return {lang.code: site.urls[family[lang.code]] for lang in tr.languages
+                if lang.code in family and family[lang.code] in site.urls}
+    rest = route.url[len(views.folder):] if views.folder and route.url.startswith(views.folder) else route.url
+    if rest not in SHARED_PAGES:
+        return {views.language: route.url}
+    return {lang.code: lang.path + rest for lang in tr.languages}
+
+
+def language_links(views, route: Route) -> dict:
+    tr, config = views.tr, views.site.config
+    urls = version_urls(views, route)
+    switcher = [{"code": lang.code, "name": lang.name, "url": views.url(urls.get(lang.code, lang.path)),
+                 "current": lang.code == views.language, "translated": lang.code in urls} for lang in tr.languages]
+    alternates = [{"code": code, "href": absolute(config, url)} for code, url in urls.items()] if len(urls) > 1 else []
+    x_default = absolute(config, urls[tr.default]) if alternates and tr.default in urls else None
+    return {"languages": switcher, "alternates": alternates, "x_default": x_default}
+
+
+def add_translations_jsonld(views, doc, data: dict) -> None:
+    """schema.org: a version says its language, the original lists its translations, a translation its original."""
+    tr, site, config = views.tr, views.site, views.site.config
+    data["inLanguage"] = tr.lang_of[doc.id]
+    original = tr.canon(doc.id)
+    if original != doc.id and original in site.urls:
+        data["translationOfWork"] = {"@type": "CreativeWork", "url": absolute(config, site.urls[original]),
+                                     "inLanguage": tr.lang_of[original]}
+    others = [d for _code, d in sorted(tr.versions.get(original, {}).items()) if d != doc.id]
+    if original == doc.id and others:
+        data["workTranslation"] = [{"@type": "CreativeWork", "url": absolute(config, site.urls[d]),
+                                    "inLanguage": tr.lang_of[d]} for d in others if d in site.urls]
+
+
+__all__ = ["language_links", "version_urls", "add_translations_jsonld"]
