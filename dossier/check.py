@@ -30,6 +30,7 @@ import re
 from pathlib import Path
 
 from . import diagnostics as dg
+from .resolve.translations import translation_findings
 from .model import Document, Site, SourceRef
 
 CHECKS = {code: text for code, text in dg.CODES.items() if code.startswith("E6")}
@@ -162,14 +163,20 @@ def _check_document(site: Site, doc: Document, today: _dt.date, days: int):
                         hint="check it again and update status:; or raise checks: {unverified_days: N} in dossier.yaml; "
                              "or acknowledge with ignore_checks: [E605]")
 
-    # E606: an entity nothing mentions
+    # E606: an entity nothing mentions (a translation shares its original's backlinks)
     if doc.kind in ("person", "place", "organization"):
-        mentioned = any(bl.source != doc.id and bl.source in site.documents for bl in site.backlinks.get(doc.id, ()))
+        key = site.translations.canon(doc.id) if site.translations else doc.id
+        mentioned = any(bl.source != doc.id and bl.source in site.documents for bl in site.backlinks.get(key, ()))
         if not mentioned:
             label = {"person": "person", "place": "place", "organization": "organisation"}[doc.kind]
             yield _warn("E606", f'{label} "{doc.title}" is not mentioned or listed on any other page', doc,
                         _line(doc, "title"),
                         hint=f"link it from an article, event or claim ([[{doc.title}]]), or remove the page")
+
+
+    # E607 / E608: translations that lag behind their original, or link to pages their readers cannot read
+    if site.translations:
+        yield from translation_findings(site, doc)
 
 
 def _describe(title, publisher, url) -> str:

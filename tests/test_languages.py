@@ -146,3 +146,43 @@ def test_translation_of_that_points_nowhere_is_an_error_with_its_line(make_site)
     assert run.code == 1
     assert 'content/places/panjshir-dari.md:4: D702 translation_of: "Panjsher Vally" points nowhere' in run.err
     assert 'did you mean "Panjshir Valley"?' in run.err
+
+
+def test_each_language_has_its_feeds_and_the_sitemap_names_alternates(multilingual):
+    import feedparser
+
+    out = multilingual.out
+    en, fa = feedparser.parse((out / "feed.xml").read_bytes()), feedparser.parse((out / "fa-af/feed.xml").read_bytes())
+    assert not en.bozo and not fa.bozo
+    assert [e.title for e in en.entries] == ["The interview"] and en.feed.language == "en"
+    assert [e.title for e in fa.entries] == ["فقط دری", "مصاحبه"] and fa.feed.language == "fa-AF"
+    data = json.loads((out / "fa-af/feed.json").read_text(encoding="utf-8"))
+    assert data["language"] == "fa-AF" and data["feed_url"] == "https://example.org/fa-af/feed.json"
+    assert data["title"] == "پنجشیر" and len(data["items"]) == 2
+    page = multilingual.read("fa-af/index.html")
+    assert 'href="/fa-af/feed.xml"' in page and 'href="/fa-af/feed.json"' in page
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = {u.findtext("s:loc", namespaces=ns): {link.get("hreflang"): link.get("href") for link in u.findall("x:link", ns)}
+            for u in ET.parse(out / "sitemap.xml").getroot()}
+    person = {"en": "https://example.org/people/ahmad-massoud/", "fa-AF": "https://example.org/fa-af/people/ahmad-massoud/",
+              "x-default": "https://example.org/people/ahmad-massoud/"}
+    assert urls["https://example.org/people/ahmad-massoud/"] == urls["https://example.org/fa-af/people/ahmad-massoud/"] == person
+    assert urls["https://example.org/fa-af/articles/only-dari/"] == {}
+
+
+def test_checks_report_stale_translations_and_untranslated_links(make_site):
+    from dossier.build import BuildOptions, load
+    from dossier.check import run_checks
+
+    files = dict(FILES)
+    files["content/people/ahmad-massoud.md"] = files["content/people/ahmad-massoud.md"].replace("born: 1989", "born: 1989\nupdated: 2021-09-01")
+    site = make_site(files, config=CONFIG)
+    _c, s, _d, _t = load(BuildOptions(source=site.root, jobs=1, cache=False))
+    found = sorted((d.code, d.path, d.message) for d in run_checks(s) if d.code in ("E606", "E607", "E608"))
+    assert found == [
+        ("E607", "content/people/ahmad-massoud.fa-AF.md",
+         "translation may be out of date: content/people/ahmad-massoud.md was updated 2021-09-01, this fa-AF version has no updated: date"),
+        ("E608", "content/articles/interview.fa-AF.md", 'links to "Emmanuel Macron", which has no fa-AF version'),
+    ]

@@ -33,6 +33,7 @@ from .jsonld import absolute
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 DEFAULT_COUNT = 20
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src|poster)=")(/(?!/)[^"]*)"')
@@ -52,11 +53,14 @@ def base_url_note(site: Site | None) -> str | None:
             "full addresses; set base_url: https://your.host/path/ in dossier.yaml (or pass --base-url) before publishing")
 
 
-def feed_articles(site: Site, tag_slug: str | None = None) -> list[Document]:
+def feed_articles(site: Site, tag_slug: str | None = None, language: str | None = None) -> list[Document]:
+    tr = site.translations  # a multilingual dossier: each language has its own feeds
+    language = language or site.config.language
     docs = [
         d for d in site.documents.values()
         if d.kind == "article" and d.id in site.urls and not d.draft and not d.fields.get("sensitive")
         and (tag_slug is None or tag_slug in {slugify(t) for t in d.fields.get("tags", ())})
+        and (tr is None or tr.lang_of[d.id] == language)
     ]
     docs.sort(key=lambda d: (d.date.sort_key() if d.date else (0,), d.id), reverse=True)
     count = site.config.feeds.get("count", DEFAULT_COUNT)
@@ -117,7 +121,7 @@ def _sub(parent, tag, text=None, **attrs):
 def atom(site: Site, views, docs: list[Document], path: str, title: str, alternate: str) -> bytes:
     config = site.config
     ET.register_namespace("", ATOM_NS)
-    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": views.language})
     _sub(feed, "id", _feed_id(site, path))
     _sub(feed, "title", title)
     if config.description:
@@ -151,7 +155,7 @@ def atom(site: Site, views, docs: list[Document], path: str, title: str, alterna
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def json_feed(site: Site, views, docs: list[Document]) -> bytes:
+def json_feed(site: Site, views, docs: list[Document], path: str = "feed.json") -> bytes:
     config = site.config
     items = []
     for d in docs:
@@ -175,11 +179,11 @@ def json_feed(site: Site, views, docs: list[Document]) -> bytes:
         items.append({k: v for k, v in entry.items() if v is not None})
     data = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": xml_text(config.title),
-        "home_page_url": absolute(config, ""),
-        "feed_url": absolute(config, "feed.json"),
-        "description": xml_text(config.description) or None,
-        "language": config.language,
+        "title": xml_text(views.site_view["title"]),
+        "home_page_url": absolute(config, views.folder),
+        "feed_url": absolute(config, path),
+        "description": xml_text(views.site_view["description"]) or None,
+        "language": views.language,
         "authors": [{"name": xml_text(config.author or config.title)}],
         "items": items,
     }
@@ -198,6 +202,7 @@ def _lastmod(doc: Document) -> str | None:
 def sitemap(site: Site) -> bytes:
     config = site.config
     ET.register_namespace("", SITEMAP_NS)
+    ET.register_namespace("xhtml", XHTML_NS)
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     newest_by: dict[str, str] = {}
     for doc in site.documents.values():
@@ -215,12 +220,26 @@ def sitemap(site: Site) -> bytes:
             continue
         el = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
         ET.SubElement(el, f"{{{SITEMAP_NS}}}loc").text = xml_text(absolute(config, url))
+        if site.translations:
+            _sitemap_alternates(site, route, el)
         lm = _lastmod(doc) if doc is not None else (
             newest_by.get("") if url == "" else newest_by.get(route.extra) if route.template == "list.html" else None)
         if lm:
             ET.SubElement(el, f"{{{SITEMAP_NS}}}lastmod").text = lm
     ET.indent(urlset)
     return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _sitemap_alternates(site: Site, route, el) -> None:
+    """<xhtml:link rel="alternate" hreflang=...> for each version of a page (and x-default), as Google reads them."""
+    from .languages import version_urls
+
+    urls = version_urls(site, route)
+    if len(urls) < 2:
+        return
+    default = site.translations.default
+    for code, path in [*urls.items(), *((("x-default", urls[default]),) if default in urls else ())]:
+        ET.SubElement(el, f"{{{XHTML_NS}}}link", {"rel": "alternate", "hreflang": code, "href": absolute(site.config, path)})
 
 
 def robots(site: Site) -> bytes:
@@ -239,6 +258,12 @@ def feeds(site: Site, views) -> Iterator[Output]:
     docs = feed_articles(site)
     yield Output("feed.xml", atom(site, views, docs, "feed.xml", xml_text(config.title), ""))
     yield Output("feed.json", json_feed(site, views, docs))
+    for lang in (site.translations.languages[1:] if site.translations else ()):
+        mine = views.for_language(lang.code)
+        docs = feed_articles(site, language=lang.code)
+        yield Output(lang.path + "feed.xml", atom(site, mine, docs, lang.path + "feed.xml",
+                                                  xml_text(mine.site_view["title"]), lang.path))
+        yield Output(lang.path + "feed.json", json_feed(site, mine, docs, lang.path + "feed.json"))
     for tag_slug, (name, _ids) in sorted(site.tags.items()):
         path = f"tags/{tag_slug}/feed.xml"
         yield Output(path, atom(site, views, feed_articles(site, tag_slug), path,

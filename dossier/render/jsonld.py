@@ -369,8 +369,9 @@ def head(views, route: Route, extra: dict | None = None) -> dict:
         if doc.fields.get("updated"):
             og.append(("article:modified_time", doc.fields["updated"].iso()))
         og.extend(("article:tag", t) for t in doc.fields.get("tags", ()))
-    feeds = [{"type": "application/atom+xml", "title": f"{config.title} (Atom)", "href": views.url("feed.xml")},
-             {"type": "application/feed+json", "title": f"{config.title} (JSON Feed)", "href": views.url("feed.json")}]
+    folder = getattr(views, "folder", "")  # a language's own feeds, in a multilingual dossier
+    feeds = [{"type": "application/atom+xml", "title": f"{config.title} (Atom)", "href": views.url(folder + "feed.xml")},
+             {"type": "application/feed+json", "title": f"{config.title} (JSON Feed)", "href": views.url(folder + "feed.json")}]
     if route.template == "tag.html" and route.extra in site.tags:
         feeds.append({"type": "application/atom+xml", "title": f"#{site.tags[route.extra][0]} · {config.title}",
                       "href": views.url(f"tags/{route.extra}/feed.xml")})

@@ -14,22 +14,23 @@ from .jsonld import absolute
 SHARED_PAGES = frozenset([url for url, _t, _e in LANGUAGE_PAGES] + [f"{folder}/" for folder in KINDS])
 
 
-def version_urls(views, route: Route) -> dict[str, str]:
-    """Language code -> site path of this page's version in that language."""
-    tr, site = views.tr, views.site
+def version_urls(site, route: Route) -> dict[str, str]:
+    """Language code -> site path of this page's version in that language (only the page's own for one-language pages)."""
+    tr = site.translations
     if route.doc_id:
         family = tr.versions.get(tr.canon(route.doc_id)) or {tr.lang_of[route.doc_id]: route.doc_id}
         return {lang.code: site.urls[family[lang.code]] for lang in tr.languages
                 if lang.code in family and family[lang.code] in site.urls}
-    rest = route.url[len(views.folder):] if views.folder and route.url.startswith(views.folder) else route.url
+    here = next((lang for lang in tr.languages[1:] if route.url.startswith(lang.path)), tr.languages[0])
+    rest = route.url[len(here.path):]
     if rest not in SHARED_PAGES:
-        return {views.language: route.url}
+        return {here.code: route.url}
     return {lang.code: lang.path + rest for lang in tr.languages}
 
 
 def language_links(views, route: Route) -> dict:
     tr, config = views.tr, views.site.config
-    urls = version_urls(views, route)
+    urls = version_urls(views.site, route)
     switcher = [{"code": lang.code, "name": lang.name, "url": views.url(urls.get(lang.code, lang.path)),
                  "current": lang.code == views.language, "translated": lang.code in urls} for lang in tr.languages]
     alternates = [{"code": code, "href": absolute(config, url)} for code, url in urls.items()] if len(urls) > 1 else []

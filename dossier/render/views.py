@@ -317,14 +317,20 @@ class Views:
         return out, shows
 
     # ---------------------------------------------------------- page views
+    def for_language(self, code: str) -> "Views":
+        """The views of the same site in another of its languages (made once)."""
+        if code == self.language:
+            return self
+        other = self._other_languages.get(code)
+        if other is None:
+            other = self._other_languages[code] = Views(self.site, code)
+        return other
+
     def view(self, route: Route) -> View:
         if self.tr:
             code = self.route_language(route)
             if code != self.language:
-                other = self._other_languages.get(code)
-                if other is None:
-                    other = self._other_languages[code] = Views(self.site, code)
-                return other.view(route)
+                return self.for_language(code).view(route)
         if route.doc_id:
             return self.document_view(route)
         name = route.template

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .. import diagnostics as dg
-from ..model import Document, DocId
+from ..model import ENTITY_KINDS, Document, DocId
 from ..names import slugify
 
 
@@ -126,4 +126,36 @@ def canonicalize(resolved: dict, backlinks: dict, translations: Translations):
     return resolved, dict(merged)
 
 
-__all__ = ["Translations", "link_translations", "canonicalize"]
+def translation_findings(site, doc: Document):
+    """E607: a translation older than its original (by ``updated:``); E608: a translated page linking to an entity
+    that has no version in its language (its readers land on a page in another language)."""
+    tr = site.translations
+    original_id = tr.canon(doc.id)
+    if original_id == doc.id:
+        return
+    original, code = site.documents[original_id], tr.lang_of[doc.id]
+    lines = doc.fields.get("_lines", {})
+    changed, mine = original.fields.get("updated"), doc.fields.get("updated") or doc.date
+    if changed is not None and (mine is None or mine.sort_key() < changed.sort_key()):
+        yield dg.warning("E607", f"translation may be out of date: {original.path} was updated {changed.iso()}, "
+                         f"this {code} version " + (f"on {mine.iso()}" if mine else "has no updated: date"),
+                         doc.path, lines.get("updated") or lines.get("title") or 1,
+                         hint=f"update the translation and set updated: to the day you did (or ignore_checks: [E607])")
+    missing = []
+    for i, _link in enumerate(doc.links):
+        target = site.resolved.get((doc.id, i))
+        if target and site.documents[target].kind in ENTITY_KINDS and code not in tr.versions.get(target, {
+                tr.lang_of[target]: target}) and target not in missing:
+            missing.append(target)
+    for target in missing:
+        entity = site.documents[target]
+        yield dg.warning("E608", f'links to "{entity.title}", which has no {code} version', doc.path,
+                         lines.get("title") or 1, hint=f"translate {entity.path} (as {_version_path(entity.path, code)})")
+
+
+def _version_path(path: str, code: str) -> str:
+    stem, ext = posixpath.splitext(path)
+    return f"{stem}.{code}{ext}"
+
+
+__all__ = ["Translations", "link_translations", "canonicalize", "translation_findings"]
