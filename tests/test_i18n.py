@@ -13,7 +13,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from conftest import REPO, copy_example
+from conftest import REPO, copy_example, single_language
 from dossier.i18n import locale_candidates, translations
 
 LOCALES = REPO / "themes/default/locale"
@@ -168,8 +168,8 @@ def english_left(html: str, lang: str, content: list[str]) -> list[str]:
 @pytest.fixture(scope="module")
 def persian_example(tmp_path_factory):
     site = copy_example(tmp_path_factory.mktemp("example-fa"))
-    config = site.root / "dossier.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("language: en", "language: fa-AF"), encoding="utf-8")
+    single_language(site.root, "fa-AF")
+    assert "languages:" not in (site.root / "dossier.yaml").read_text(encoding="utf-8")
     run = site.build("--strict")
     assert run.code == 0, run.err
     return site
@@ -188,6 +188,15 @@ def test_no_english_label_remains_on_a_persian_page_of_the_example(persian_examp
     home = persian_example.read("index.html")
     assert '<html lang="fa-AF" dir="rtl">' in home
     assert "گاه‌شمار" in home and "رفتن به محتوا" in home
+
+
+def test_no_english_label_remains_on_the_dari_pages_of_the_multilingual_example(example_build):
+    content = _content_strings(REPO)
+    pages = sorted((example_build.out / "fa-af").rglob("*.html"))
+    assert len(pages) >= 15
+    leftovers = {p.relative_to(example_build.out).as_posix(): left for p in pages
+                 if (left := english_left(p.read_text(encoding="utf-8"), "fa-AF", content))}
+    assert leftovers == {}
 
 
 def test_the_page_check_sees_an_english_label():

@@ -87,6 +87,9 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
     install_filters(theme, site)
     installed = site.config.language
     cache: dict[str, jinja2.Template] = {}
+    if site.translations:  # one language after the other: each switch recompiles the templates
+        order = {lang.code: i for i, lang in enumerate(site.translations.languages)}
+        routes = sorted(routes, key=lambda r: order.get(views.route_language(r), 0))
     for route in routes:
         view = views.view(route)
         name = view.template
@@ -94,6 +97,10 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
         if language != installed:  # a multilingual dossier: labels and dates of this page's language
             install_filters(theme, site, language)
             installed = language
+            # imported macros (the timeline's) keep the labels they were first loaded with: load them again
+            cache.clear()
+            if theme.env.cache is not None:
+                theme.env.cache.clear()
         try:
             template = cache.get(name)
             if template is None:

@@ -147,10 +147,12 @@ def translation_findings(site, doc: Document):
         if target and site.documents[target].kind in ENTITY_KINDS and code not in tr.versions.get(target, {
                 tr.lang_of[target]: target}) and target not in missing:
             missing.append(target)
-    for target in missing:
-        entity = site.documents[target]
-        yield dg.warning("E608", f'links to "{entity.title}", which has no {code} version', doc.path,
-                         lines.get("title") or 1, hint=f"translate {entity.path} (as {_version_path(entity.path, code)})")
+    if missing:  # one finding per page: its readers meet these names in another language
+        names = ", ".join(f'"{site.documents[t].title}"' for t in missing)
+        first = site.documents[missing[0]].path
+        yield dg.warning("E608", f"links to {len(missing)} {'entity' if len(missing) == 1 else 'entities'} with no {code} "
+                         f"version: {names}", doc.path, lines.get("title") or 1,
+                         hint=f"translate them (e.g. {first} as {_version_path(first, code)}), or ignore_checks: [E608]")
 
 
 def _version_path(path: str, code: str) -> str:
