@@ -478,6 +478,9 @@ def _affected(previous: State, graph: dict[str, DocGraph], site: Site) -> set[st
             dirty.add(doc_id)
     if not dirty:
         return set()  # nothing changed: render nothing
+    tr = site.translations  # a multilingual dossier: the versions of a document share links, backlinks and events
+    if tr:
+        dirty, cards = tr.family(dirty), tr.family(cards)
     linked = set()  # documents a changed document links to (their pages quote it in backlinks)
     membership = set()  # documents that gained or lost a linker
     for doc_id in dirty:
@@ -485,6 +488,8 @@ def _affected(previous: State, graph: dict[str, DocGraph], site: Site) -> set[st
         before, after = (a.targets if a else frozenset()), (b.targets if b else frozenset())
         linked |= before | after
         membership |= before ^ after if a and b else before | after
+    if tr:
+        linked, membership = tr.family(linked), tr.family(membership)
     urls = {u for u, shown in previous.shows.items() if shown & cards}
     urls |= {u for u, listed in previous.lists.items() if listed & membership}
     urls |= {site.urls[d] for d in linked if d in site.urls}  # their own pages list backlinks
@@ -507,4 +512,8 @@ def _affected(previous: State, graph: dict[str, DocGraph], site: Site) -> set[st
     urls |= {f"tags/{slugify(t)}/" for t in tags}
     if events:
         urls.add("timeline/")
+    if tr:  # each language's home, lists and timeline follow the default language's
+        from .render.languages import SHARED_PAGES
+
+        urls |= {lang.path + u for u in list(urls) if u in SHARED_PAGES for lang in tr.languages[1:]}
     return urls

@@ -38,6 +38,15 @@ class Translations:
         original = self.canon(doc_id)
         return self.versions.get(original, {}).get(code, original)
 
+    def family(self, ids) -> set:
+        """``ids`` and every other version of their documents (for incremental rebuilds: versions share pages' data)."""
+        out = set(ids)
+        for doc_id in ids:
+            original = self.canon(doc_id)
+            out.add(original)
+            out.update(self.versions.get(original, {}).values())
+        return out
+
     def language(self, code: str):
         return next((lang for lang in self.languages if lang.code == code), self.languages[0])
 
