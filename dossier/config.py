@@ -147,11 +147,9 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
                     continue
                 if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
                     value = str(value)
-                if not isinstance(value, expected):
-                    diags.append(dg.error("D108", f"config: {key} must be a {expected.__name__}, not {type(value).__name__}", rel, line))
-                    continue
-                if key in CHOICES and value not in CHOICES[key]:
-                    diags.append(dg.error("D108", f'config: {key} must be one of {", ".join(CHOICES[key])}, not "{value}"', rel, line))
+                problem = _value_problem(key, value, expected)
+                if problem:
+                    diags.append(dg.error("D108", f"config: {key} {problem}", rel, line))
                     continue
                 values[key] = value
     if base_url is not None:
@@ -172,14 +170,27 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
     if "feeds" in values:
         diags.extend(_check_feeds(values["feeds"], rel))
     if "languages" in values:
-        line = (loaded.key_lines.get("languages", 0) + 1) if path.is_file() and loaded is not None else None
-        values["languages"], problems = _languages(values["languages"], rel, line)
-        diags.extend(problems)
-        if values["languages"]:
-            values["language"] = values["languages"][0].code  # the first is the default
-            values["calendar"] = values["languages"][0].calendar
+        diags.extend(_apply_languages(values, rel, loaded.key_lines.get("languages", 0) + 1))
     values.setdefault("title", root.name)
     return Config(root=str(root), drafts=drafts, **values), diags
+
+
+def _value_problem(key: str, value, expected: type) -> str | None:
+    """What is wrong with a config value ("must be a list, not str"), or None."""
+    if not isinstance(value, expected):
+        return f"must be a {expected.__name__}, not {type(value).__name__}"
+    if key in CHOICES and value not in CHOICES[key]:
+        return f'must be one of {", ".join(CHOICES[key])}, not "{value}"'
+    return None
+
+
+def _apply_languages(values: dict, rel: str, line: int) -> list[dg.Diagnostic]:
+    """``languages:`` into Language values; the first one sets ``language`` and ``calendar``."""
+    values["languages"], problems = _languages(values["languages"], rel, line)
+    if values["languages"]:
+        values["language"] = values["languages"][0].code  # the first is the default
+        values["calendar"] = values["languages"][0].calendar
+    return problems
 
 
 def _languages(raw: list, rel: str, line: int | None) -> tuple[tuple, list[dg.Diagnostic]]:
