@@ -38,6 +38,8 @@ def sources_view(views: Views, route: Route) -> View:
     shows: set[str] = set()
     docs = sorted(site.documents.values(), key=lambda d: (KINDS_ORDER.get(d.kind, 9), views._listing_key(d.id)))
     for doc in docs:
+        if views.tr and views.tr.lang_of[doc.id] != views.language:
+            continue  # the page lists the citations of its own language's documents
         cited = []
         src = doc.fields.get("source") if doc.kind == "article" else None
         if isinstance(src, dict) and (src.get("url") or src.get("title") or src.get("publisher")):
