@@ -4,7 +4,11 @@ N articles of ~780 words with realistic front matter, N/5 entities (people,
 places, organisations) with aliases, N events with mixed date precision,
 wiki links between them, and a few claims.
 
-    python bench/generate.py OUT_DIR --articles 4000 [--seed 1]
+    python bench/generate.py OUT_DIR --articles 4000 [--seed 1] [--no-people-pages]
+
+``--no-people-pages`` writes the same files except ``content/people/``: every
+person is still named in ``people:`` lists and ``[[links]]`` but has no page
+(the state of a fresh import), so each of those names is an unresolved link.
 """
 from __future__ import annotations
 
@@ -40,7 +44,7 @@ def paragraph(rng: random.Random, links: list[str], n_words: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def generate(out: Path, articles: int, seed: int = 1, clean: bool = True) -> dict:
+def generate(out: Path, articles: int, seed: int = 1, clean: bool = True, people_pages: bool = True) -> dict:
     rng = random.Random(seed)
     if clean and out.exists():
         shutil.rmtree(out)
@@ -137,7 +141,10 @@ def generate(out: Path, articles: int, seed: int = 1, clean: bool = True) -> dic
             "---\n\nEvidence.\n",
             encoding="utf-8",
         )
-    return {"articles": articles, "entities": n_entities, "events": articles}
+    if not people_pages:  # same names, same bodies, no pages for the people
+        shutil.rmtree(content / "people")
+        (content / "people").mkdir()
+    return {"articles": articles, "entities": n_entities, "events": articles, "people_pages": people_pages}
 
 
 def main() -> None:
@@ -145,8 +152,9 @@ def main() -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-people-pages", action="store_true", help="name people everywhere but give them no pages")
     args = ap.parse_args()
-    print(generate(args.out, args.articles, args.seed))
+    print(generate(args.out, args.articles, args.seed, people_pages=not args.no_people_pages))
 
 
 if __name__ == "__main__":

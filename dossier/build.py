@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import diagnostics as dg
+from . import images, progress
 from .cache import DocGraph, DocStore, State, digest_bytes, engine_version, load_state, save_state
 from .config import Config, load_config
 from .discover import scan
@@ -31,7 +32,9 @@ from .parse import ParseOptions, parse_all
 from .render import RenderError, Theme, ThemeError, Views, render, render_outputs
 from .resolve import resolve
 from .resolve.routes import output_path
-from .write import MARKER, AtomicTree, WriteError, check_output_dir, commit_in_place, recover, remove_files, safe_join
+from .write import (MARKER, AtomicTree, WriteError, check_output_dir, commit_in_place, in_place_clashes, recover,
+                    remove_files, safe_join, update_record)
+from .record import clash_error, under
 
 
 @dataclass
@@ -139,11 +142,13 @@ class Builder:
         known = dict(previous.stats) if same_parse else {}
         for path in changed or ():
             known.pop(path, None)
+        progress.stage("scan")
         found = scan(self.root, known, settled_before=getattr(previous, "recorded_at", 0.0))
         result.diagnostics.extend(found.diagnostics)
         timings["discover"] = time.perf_counter() - t
         if (self.options.output and same_parse and previous.ok and not found.files and not changed and not force
-                and found.stats.keys() == previous.stats.keys() and previous.config_digest == config.digest()):
+                and not dg.has_errors(found.diagnostics)  # e.g. a new NFC twin of a known NFD name: not "unchanged"
+                and found.stats == previous.stats and previous.config_digest == config.digest()):
             return UNCHANGED, config  # no file differs from the last build: see rebuild()
         reusable = previous.parsed if same_parse else {}
         if same_parse and not reusable and self.persist:
@@ -153,8 +158,9 @@ class Builder:
             result.diagnostics[:] = [d for d in result.diagnostics if d not in found.diagnostics] + found.diagnostics
         t = time.perf_counter()
         fresh = [s for s in found.files if not (s.path in reusable and reusable[s.path].digest == s.digest)]
+        progress.stage("parse", len(fresh), "files")
         jobs = self.options.jobs or os.cpu_count() or 1
-        parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds), jobs=jobs)}
+        parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds, language=config.language), jobs=jobs)}
         result.parsed = len(parsed_now)
         parsed: dict[str, Document | Failed] = {}
         for src in found.files:
@@ -170,9 +176,11 @@ class Builder:
                 documents.append(item)
         timings["parse"] = time.perf_counter() - t
         t = time.perf_counter()
-        site = resolve(documents, config)
+        progress.stage("resolve")
+        site = resolve(documents, config, found.assets)
         site.bodies = self.store.body  # HTML of documents taken from the on-disk cache, read when shown
-        result.diagnostics.extend(site.diagnostics)
+        site.images, image_diags = images.probe(self.root, site.assets)
+        result.diagnostics.extend(site.diagnostics + image_diags)
         timings["resolve"] = time.perf_counter() - t
         return site, config
 
@@ -191,6 +199,7 @@ class Builder:
         if site is UNCHANGED:
             if self._still_built(config, output):
                 result.full, result.wrote_output = False, True
+                result.diagnostics[:] = self.state.diagnostics  # still true: nothing they came from changed
                 result.seconds = time.perf_counter() - start
                 return result
             result = BuildResult()  # the theme or the output changed under us: a real build
@@ -259,7 +268,7 @@ class Builder:
         hooks_ok = getattr(previous, "hooks_ok", True) if previous and not full else True
         # A full build streams every file into a new tree as it is rendered (memory stays
         # flat); an incremental one keeps the few changed files until all rendered well.
-        tree = AtomicTree(output, keep=config.keep).__enter__() if full and not self.in_place else None
+        tree = AtomicTree(output, keep=config.keep, origin=_origin(site)).__enter__() if full and not self.in_place else None
         try:
             def emit(path: str, data) -> None:
                 h = digest_bytes(data) if isinstance(data, bytes) else _static_digest(data)
@@ -271,7 +280,9 @@ class Builder:
                     else:
                         changed[path] = data
 
+            progress.stage("render", len(routes), "pages")
             for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs):
+                progress.advance()
                 emit(path, data)
                 shows[url] = shown
                 if listed:
@@ -281,12 +292,17 @@ class Builder:
                 result.rendered_urls.append(url)
             result.pages = len(routes)
             produced = set()
+            progress.stage("feeds, exports, sitemap", None, "files")
             for out in render_outputs(site, views):
+                progress.advance()
                 produced.add(out.path)
                 emit(out.path, out.data)
             static = theme.static_files()
             for path, src in static.items():
                 emit(path, src)
+            for path, data in images.publish(self.root, site.assets, site.images, images.ImageCache(self.root, self.options.cache)):
+                produced.add(path)  # files of content/: images stripped of their metadata, with variants
+                emit(path, data)
             expected = {output_path(u) for u in site.routes} | set(static) | produced
             removed = sorted(p for p in digests if p not in expected)
             for p in removed:
@@ -304,13 +320,20 @@ class Builder:
                 tree.__exit__(None, None, None)
                 tree = None
             elif not full and (self.in_place or small) and (changed or removed or self.in_place):
+                known = set(previous.outputs) | hook_outputs
+                _refuse_clashes(output, changed, known, config, site)
+                if not known.issuperset(changed):
+                    update_record(output, known | set(changed))  # a superset until the commit is done
                 commit_in_place(output, changed, removed)
                 if self.hooks and POST_WRITE and (changed or removed):
                     remove_files(output, sorted(hook_outputs))  # the hooks make their files afresh
+                    others = set(_walk(output))  # (the user's files are not the hooks')
                     hook_diags = _run_hooks(output, site)
                     result.diagnostics.extend(hook_diags)
                     hooks_ok = not hook_diags
-                    hook_outputs = set(_walk(output)) - set(digests) - {MARKER}
+                    hook_outputs = set(_walk(output)) - others
+                if set(digests) | hook_outputs != known:
+                    update_record(output, set(digests) | hook_outputs)
             elif full or changed or removed or not hooks_ok:
                 # (a hook that failed last time, e.g. a missing search binary, is retried)
                 diags, hook_outputs = self._write_tree(output, changed, digests, site, config)
@@ -326,7 +349,7 @@ class Builder:
                 version=engine_version(), parse_key=self._parse_key, parsed=self._parsed, stats=self._stats,
                 graph=graph, globals_digest=globals_digest, shows=shows, lists=lists, outputs=digests,
                 output_dir=str(output), ok=True, config_digest=config.digest(), theme_digest=theme.digest(),
-                templates=templates,
+                templates=templates, diagnostics=tuple(result.diagnostics),
             )
             unchanged = not full and not changed and not removed and result.parsed == 0 and previous is not None
             # nothing new to remember: keep the old record (its time only makes more files get re-read)
@@ -334,6 +357,7 @@ class Builder:
             self.state.hook_outputs = hook_outputs
             self.state.hooks_ok = hooks_ok
             if self.persist and not (unchanged and previous.stats == self._stats and self.state.hooks_ok):
+                progress.stage("save cache")
                 self.store.save(_store_key(self._parse_key), self._fresh, set(self._parsed))
                 save_state(self.root, self.state)
 
@@ -341,7 +365,7 @@ class Builder:
         """A new tree beside the output (unchanged files hard-linked), hooks run over it, then swapped in."""
         diags: list[dg.Diagnostic] = []
         hook_outputs: set[str] = set()
-        with AtomicTree(output, keep=config.keep) as tree:
+        with AtomicTree(output, keep=config.keep, origin=_origin(site)) as tree:
             for path in sorted(digests):
                 data = changed.get(path)
                 if data is None:
@@ -364,6 +388,7 @@ def _static_digest(src: Path) -> str:
 
 def _run_hooks(folder: Path, site: Site) -> list[dg.Diagnostic]:
     out: list[dg.Diagnostic] = []
+    progress.stage("search index")
     for hook in POST_WRITE:
         out.extend(hook(folder, site) or ())
     return out
@@ -411,14 +436,27 @@ def _walk(folder: Path):
 
 
 def _intact(output: Path, previous: State, config: Config) -> bool:
-    """The output holds exactly the files the previous build recorded (nobody added or deleted any)."""
+    """Every file the previous build recorded is still in the output (files the user added are theirs)."""
     if not (output / MARKER).is_file():
         return False
     expected = set(previous.outputs) | getattr(previous, "hook_outputs", set()) | {MARKER}
-    present = set(_walk(output))
-    keep = tuple(config.keep)
-    present = {p for p in present if not any(p == k or p.startswith(k.rstrip("/") + "/") for k in keep)}
-    return present == expected
+    return expected <= set(_walk(output))
+
+
+def _origin(site: Site):
+    """output path -> the source file of the page written there (None for indexes, exports, static files)."""
+    sources = {output_path(url): site.documents[r.doc_id].path for url, r in site.routes.items()
+               if r.doc_id in site.documents}
+    return sources.get
+
+
+def _refuse_clashes(output: Path, changed: dict, known: set, config: Config, site: Site) -> None:
+    """No in-place write over a file the user put in the output; ``keep:`` files win over pages."""
+    for rel in [r for r in changed if under(r, config.keep) and (output / r).exists() and r not in known]:
+        del changed[rel]
+    clashes = in_place_clashes(output, changed, known, config.keep)
+    if clashes:
+        raise WriteError(clash_error(output, clashes[0], _origin(site)(clashes[0])))
 
 
 def _store_key(parse_key: str) -> str:
@@ -445,7 +483,8 @@ def _card_digest(doc: Document, url: str | None) -> str:
     f = doc.fields
     summary = f.get("summary") or doc.text[: SUMMARY_CHARS + 1]
     parts = (doc.kind, doc.title, url, f.get("date"), f.get("end"), summary, f.get("lang"), doc.aliases,
-             f.get("status"), f.get("type"), f.get("tags", ()), doc.slug, f.get("sensitive"))
+             f.get("status"), f.get("type"), f.get("tags", ()), doc.slug, f.get("sensitive"),
+             f.get("coordinates"), f.get("location_precision"))  # the maps draw these
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 
@@ -459,6 +498,10 @@ def _globals_digest(config: Config, theme: Theme, site: Site) -> str:
     h.update(engine_version().encode())
     for doc in sorted((d for d in site.documents.values() if d.kind == "page"), key=lambda d: d.id):
         h.update(f"{doc.id}\0{doc.title}\0{site.urls.get(doc.id)}\0{doc.digest}\n".encode())
+    for folder, doc in sorted(site.sections.items()):  # _index.md intros of index pages (rarely edited)
+        h.update(f"{folder}\0{doc.digest}\n".encode())
+    for path, url in sorted(site.assets.items()):  # files of content/ and image sizes shown in <img> tags
+        h.update(f"{path}\0{url}\0{site.images.get(path)}\n".encode())
     return h.hexdigest()
 
 
@@ -511,7 +554,7 @@ def _affected(previous: State, graph: dict[str, DocGraph], site: Site) -> set[st
     urls |= {f"{FOLDERS[k]}/" for k in kinds if k in FOLDERS}
     urls |= {f"tags/{slugify(t)}/" for t in tags}
     if events:
-        urls.add("timeline/")
+        urls.update(("timeline/", "map/"))
     if tr:  # each language's home, lists and timeline follow the default language's
         from .render.languages import SHARED_PAGES
 

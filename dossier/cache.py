@@ -77,6 +77,7 @@ class State:
     config_digest: str = ""
     theme_digest: str = ""
     templates: dict = field(default_factory=dict)  # route url -> digest of its template closure
+    diagnostics: tuple = ()  # every warning the build reported: an unchanged rebuild reports them again
 
 
 def digest_bytes(data: bytes) -> str:

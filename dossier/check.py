@@ -13,6 +13,9 @@ unconnected. They are warnings (``dossier check --strict`` fails on them).
 | E604 | a translated article has no ``url`` of the original |
 | E605 | a claim is still ``unverified`` more than N days after its date |
 | E606 | a person, place or organisation is mentioned nowhere (orphan) |
+| E607 | an original image under content/ carries a GPS position (published copies never do) |
+| E608 | a translated page links to entities that have no version in its language |
+| E609 | a translation is older than its original (the original's ``updated:`` is later) |
 
 Configuration (``dossier.yaml``)::
 
@@ -93,6 +96,12 @@ def run_checks(site: Site, today: _dt.date | None = None) -> list[dg.Diagnostic]
         for d in _check_document(site, doc, today, days):
             if d.code not in ignored and d.code not in local:
                 findings.append(d)
+    if "E607" not in ignored:  # originals under content/ that still carry a GPS position
+        from pathlib import Path
+
+        from .images import gps_report
+
+        findings.extend(gps_report(Path(site.config.root), site.assets))
     return diags + sorted(findings, key=dg.sort_key)
 
 
@@ -174,7 +183,7 @@ def _check_document(site: Site, doc: Document, today: _dt.date, days: int):
                         hint=f"link it from an article, event or claim ([[{doc.title}]]), or remove the page")
 
 
-    # E607 / E608: translations that lag behind their original, or link to pages their readers cannot read
+    # E608 / E609: translations that lag behind their original, or link to pages their readers cannot read
     if site.translations:
         yield from translation_findings(site, doc)
 

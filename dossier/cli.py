@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 content errors (or warnings with --strict), 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -26,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
 def _console():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)  # "x.md:100:11" is no emoji code
 
 
 def print_diagnostics(diags: list[dg.Diagnostic]) -> None:
@@ -48,6 +49,26 @@ def _summary(diags) -> str:
     return text + (f", {notes} note{'s' * (notes != 1)}" if notes else "")
 
 
+def _lock_output(source: Path, output: Path, command: str, wait: float):
+    """The output's lock (dossier/lock.py), or None after saying who holds it (exit 2)."""
+    from .lock import OutputBusy, OutputLock
+    from .write import check_output_dir
+
+    if check_output_dir(source, output) is not None:
+        return contextlib.nullcontext()  # refused anyway, with its own message: no lock file beside it
+    console = _console()
+    lock = OutputLock(output, command, wait=wait, say=lambda text: console.print(text, style="dim", markup=False))
+    try:
+        lock.acquire()
+    except OutputBusy as exc:
+        print(f"dossier: error: {exc}", file=sys.stderr)
+        return None
+    if lock.took_over:
+        console.print(f"note: took over the lock on {output} left by {lock.took_over.describe()}, which no longer runs",
+                      style="dim", markup=False)
+    return lock
+
+
 def cmd_build(args) -> int:
     from .build import BuildOptions, build
 
@@ -56,8 +77,14 @@ def cmd_build(args) -> int:
         print(f"dossier: error: source folder {source} does not exist", file=sys.stderr)
         return EXIT_USAGE
     output = Path(args.output) if args.output else source / "build"
-    result = build(BuildOptions(source=source, output=output, drafts=args.drafts, base_url=args.base_url,
-                                strict=args.strict, jobs=args.jobs, cache=not args.no_cache))
+    lock = _lock_output(source, output, "build", args.wait)
+    if lock is None:
+        return EXIT_USAGE
+    from . import progress
+
+    with lock, progress.reporting(progress.for_streams()):  # a bar on a terminal, plain lines in CI and pipes
+        result = build(BuildOptions(source=source, output=output, drafts=args.drafts, base_url=args.base_url,
+                                    strict=args.strict, jobs=args.jobs, cache=not args.no_cache))
     print_diagnostics(result.diagnostics)
     console = _console()
     if result.wrote_output:
@@ -122,7 +149,7 @@ def _print_check_report(diags: list[dg.Diagnostic], pages: int) -> None:
 
     from .check import summarize
 
-    console = Console(highlight=False, soft_wrap=True)  # stdout: the report is the command's output
+    console = Console(highlight=False, soft_wrap=True, emoji=False)  # stdout: the report is the command's output
     for d in diags:
         console.print(format_finding(d), style="red" if d.is_error else "yellow", markup=False)
         if d.source_line is not None and d.source_line.strip():
@@ -141,10 +168,41 @@ def _print_check_report(diags: list[dg.Diagnostic], pages: int) -> None:
     console.print(f"checked {pages} pages: {_summary(diags)}", markup=False)
 
 
+def cmd_schema(args) -> int:
+    from .schema import schema_json
+
+    text = schema_json(args.what)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_import_site(args) -> int:
+    from .migrate import MigrateProblem, format_report, migrate
+
+    if len(args.files) != 1:
+        print(f"dossier: error: --from {args.generator} takes one site folder", file=sys.stderr)
+        return EXIT_USAGE
+    site = Path(args.files[0])
+    target = Path(args.into) if args.into else Path(f"{site.resolve().name}-dossier")
+    try:
+        report = migrate(args.generator, site, target)
+    except MigrateProblem as exc:
+        print(f"dossier: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print("\n".join(format_report(report)))
+    return EXIT_OK
+
+
 def cmd_import(args) -> int:
     from .build import BuildOptions, load
     from .importer import ImportProblem, import_file
 
+    if args.generator:
+        return cmd_import_site(args)
     root = Path(args.source)
     if not root.is_dir():
         print(f"dossier: error: source folder {root} does not exist", file=sys.stderr)
@@ -280,9 +338,13 @@ def cmd_serve(args) -> int:
 
     options = BuildOptions(source=source, output=Path(args.output) if args.output else None, drafts=args.drafts,
                            jobs=args.jobs)
+    lock = _lock_output(source, Path(args.output) if args.output else source / "build", "serve", args.wait)
+    if lock is None:
+        return EXIT_USAGE
     try:
-        return serve(options, host=args.host, port=args.port, navigate=args.navigate, open_browser=args.open,
-                     report=report)
+        with lock:
+            return serve(options, host=args.host, port=args.port, navigate=args.navigate, open_browser=args.open,
+                         report=report)
     except PortInUse as exc:
         print(f"dossier: error: port {exc.port} on {exc.host} is already in use (another `dossier serve`?); "
               "stop that server or choose another port with --port", file=sys.stderr)
@@ -322,6 +384,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
     p.add_argument("--no-cache", action="store_true", help="ignore and do not write .dossier-cache/")
+    p.add_argument("--wait", type=float, default=300, metavar="SECONDS",
+                   help="how long to wait for another build writing the same output (default: 300; then exit 2)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("check", help="validate everything without writing output")
@@ -343,13 +407,28 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--navigate", action=argparse.BooleanOptionalAction, default=True,
                    help="after a content file is saved, open browser tabs go to its page (default: on)")
     p.add_argument("--jobs", type=int, default=0, help="worker processes for full builds (default: all cores)")
+    p.add_argument("--wait", type=float, default=300, metavar="SECONDS",
+                   help="how long to wait for a build writing the same output (default: 300; then exit 2)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("import", help="turn scraped articles (plain text or saved HTML) into draft articles")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = sub.add_parser("import", help="turn scraped articles (plain text or saved HTML) into draft articles, "
+                       "or a whole Hugo or Jekyll site into a new dossier (--from)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="files to import, or with --from the site's folder")
+    p.add_argument("--from", dest="generator", choices=("hugo", "jekyll"),
+                   help="convert a whole Hugo or Jekyll site (read only) into a new dossier folder")
+    p.add_argument("--into", help="with --from: the new dossier folder (default: <SITE>-dossier here)")
     p.add_argument("--source", default=".", help="dossier folder (default: .)")
     p.add_argument("--dry-run", action="store_true", help="show the draft and what was found; write nothing")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("schema", help="JSON Schema of front matter or dossier.yaml, for editors (YAML language server)")
+    from .parse.fields import SCHEMAS
+
+    p.add_argument("what", nargs="?", default="front-matter",
+                   choices=["front-matter", "config"] + sorted(k for k in SCHEMAS if k != "section"),
+                   help="front-matter (any kind, default), one kind, or config (dossier.yaml)")
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_schema)
 
     p = sub.add_parser("publish", help="deploy the built site: push a git branch (gh-pages) or copy to a folder")
     p.add_argument("--source", default=".", help="dossier folder (default: .)")

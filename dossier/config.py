@@ -31,6 +31,7 @@ KNOWN_KEYS = {
     "search": bool,  # build the Pagefind search index (default true)
     "calendar": str,  # gregorian (default) or persian: dates shown in the Solar Hijri calendar (dossier/dates.py)
     "languages": list,  # a multilingual dossier: [{code, name, direction, calendar, title, description, path}], default first
+    "map": dict,  # {tiles: URL template, attribution: text} for /map/ (render/timemap.py); default: the vendored basemap
 }
 # Keys whose value is one of a few words (the first is the default).
 CHOICES = {"calendar": ("gregorian", "persian")}
@@ -77,6 +78,7 @@ class Config:
     search: bool = True
     calendar: str = "gregorian"
     languages: tuple = ()  # of Language; empty: a single-language dossier (``language:``)
+    map: dict = field(default_factory=dict)
     drafts: bool = False
 
     @property
@@ -171,6 +173,8 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
         diags.extend(_check_feeds(values["feeds"], rel))
     if "languages" in values:
         diags.extend(_apply_languages(values, rel, loaded.key_lines.get("languages", 0) + 1))
+    if "map" in values:
+        diags.extend(_check_map(values["map"], rel, loaded.key_lines.get("map", 0) + 1))
     values.setdefault("title", root.name)
     return Config(root=str(root), drafts=drafts, **values), diags
 
@@ -237,6 +241,38 @@ def _check_feeds(feeds: dict, rel: str) -> list[dg.Diagnostic]:
             feeds.pop(key)
         elif key not in ("count", "content"):
             out.append(dg.warning("D105", f'config: unknown key "feeds.{key}" is ignored', rel, hint="known: count, content"))
+    return out
+
+
+MAP_KEYS = ("tiles", "attribution")
+
+
+def _check_map(settings: dict, rel: str, line: int) -> list[dg.Diagnostic]:
+    """``map: {tiles: "https://tile.example.org/{z}/{x}/{y}.png", attribution: "© ..."}``.
+
+    Without ``tiles`` the map uses the basemap vendored in the theme and makes no off-site
+    request. A tile server's terms nearly always require a credit, so tiles without an
+    attribution is a warning; a tiles value that is not an http(s) URL with {z}, {x}, {y} is
+    dropped with a warning (the vendored basemap is used).
+    """
+    out = []
+    for key in [k for k in settings if k not in MAP_KEYS]:
+        out.append(dg.warning("D105", f'config: unknown key "map.{key}" is ignored', rel, line, hint="known: tiles, attribution"))
+        settings.pop(key)
+    tiles = settings.get("tiles")
+    if tiles is None:
+        return out
+    tiles = str(tiles).strip()
+    if urlsplit(tiles).scheme not in ("http", "https") or not all(p in tiles for p in ("{z}", "{x}", "{y}")):
+        out.append(dg.warning("D108", f'config: map.tiles must be an http(s) URL with {{z}}, {{x}} and {{y}}, not "{tiles}"; '
+                              "using the built-in basemap", rel, line))
+        settings.pop("tiles")
+        return out
+    settings["tiles"] = tiles
+    if not str(settings.get("attribution") or "").strip():
+        out.append(dg.warning("D112", "config: map.tiles is set without map.attribution; tile servers require a credit "
+                              "on the map", rel, line, hint="add map.attribution with the credit your tile server asks for, "
+                              'e.g. attribution: "© OpenStreetMap contributors"'))
     return out
 
 

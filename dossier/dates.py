@@ -271,7 +271,9 @@ def format_range(start: PartialDate, end: PartialDate | None, language: str = "e
             # CLDR has day intervals only with abbreviated months: widen them.
             p0, p1 = (_LONG_MONTH.sub(lambda m: m.group(1) + m.group(1)[0], p) for p in parts)
             return babel_format_date(a, p0, locale=loc) + babel_format_date(b, p1, locale=loc)
-    return f"{format_date(start, language)} – {format_date(end, language)}"
+    # The locale's own fallback ("{0} – {1}" in English, "{0} تا {1}" in Persian), spaced as CLDR spaces it.
+    pattern = loc.interval_formats.get(None) or "{0} – {1}"
+    return pattern.replace("{0}", format_date(start, language)).replace("{1}", format_date(end, language))
 
 
 # ------------------------------------------------------- Solar Hijri calendar

@@ -36,6 +36,22 @@ class Found:
     unchanged: list[str] = field(default_factory=list)  # paths skipped because their stat matched `known`
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (mtime_ns, size)
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)  # other files under content/ (published beside the pages)
+
+
+def _asset(root: Path, full: Path, out: Found) -> None:
+    """A file under content/ that is not Markdown: published, stat recorded so a change is noticed."""
+    if full.is_symlink() and not full.resolve().is_relative_to(root):
+        out.diagnostics.append(dg.warning("D100", "symlink points outside the source folder; not published",
+                                          full.relative_to(root).as_posix()))
+        return
+    rel = unicodedata.normalize("NFC", full.relative_to(root).as_posix())
+    try:
+        st = full.stat()
+    except OSError:
+        return
+    out.assets.append(rel)
+    out.stats[rel] = (st.st_mtime_ns, st.st_size)
 
 
 def discover(root: Path) -> tuple[list[SourceFile], list[dg.Diagnostic]]:
@@ -62,9 +78,12 @@ def scan(root: Path, known: dict[str, tuple[int, int]] | None = None, settled_be
     for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
         for name in sorted(filenames):
-            if is_ignored(name) or not name.endswith((".md", ".markdown")):
+            if is_ignored(name):
                 continue
             full = Path(dirpath) / name
+            if not name.endswith((".md", ".markdown")):
+                _asset(root, full, out)
+                continue
             rel_path = full.relative_to(root)
             rel = unicodedata.normalize("NFC", rel_path.as_posix())
             if rel in seen:  # macOS-style NFD name beside its NFC twin: same path once normalised

@@ -67,6 +67,17 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Ref:
+    """A URL in the body that is not a page link: a file beside the page, or a site-absolute path."""
+
+    kind: str  # "asset" (a content file, resolved against the page's folder) or "absolute" ("/post/x/")
+    target: str  # "content/articles/x/photo.jpg" or "/post/x/"
+    line: int | None
+    col: int | None
+    written: str = ""  # as in the text, for messages
+
+
+@dataclass(frozen=True, slots=True)
 class Heading:
     level: int
     text: str
@@ -117,6 +128,7 @@ class Document:
     text: str  # plain text of the body (for summaries and search)
     digest: str
     diagnostics: tuple[Diagnostic, ...] = ()
+    refs: tuple[Ref, ...] = ()  # files and site-absolute URLs the body points to (checked by resolve)
 
     @property
     def date(self) -> PartialDate | None:
@@ -184,6 +196,9 @@ class Site:
     bodies: Any = None  # path -> HTML, for documents whose body_html is None (kept on disk by the cache)
     index: Any = None  # resolve.index.NameIndex
     translations: Any = None  # resolve.translations.Translations of a multilingual dossier, else None
+    sections: dict = field(default_factory=dict)  # _index.md intros: folder ("" home, "articles") -> Document
+    assets: dict = field(default_factory=dict)  # non-Markdown file under content/ -> its URL below the root
+    images: dict = field(default_factory=dict)  # raster image path -> images.ImageInfo
 
     def doc(self, doc_id: DocId) -> Document:
         return self.documents[doc_id]
@@ -206,5 +221,5 @@ class Output:
     data: bytes
 
 
-for _cls in (Link, Heading, SourceRef, InlineEvent, Document, Failed, Event, Backlink):
+for _cls in (Link, Ref, Heading, SourceRef, InlineEvent, Document, Failed, Event, Backlink):
     _cls.__reduce__ = _fast_reduce

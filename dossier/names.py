@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import heapq
 import re
 import unicodedata
+from collections import defaultdict
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -86,28 +88,97 @@ def slugify(text: str, fallback_seed: str | None = None) -> str:
 def suggestions(wanted: str, names: dict[str, str], limit: int = 3) -> list[str]:
     """Up to ``limit`` display names whose match key is closest to ``wanted``.
 
-    ``names`` maps match key -> display name.
+    ``names`` maps match key -> display name. For many look-ups over one set of
+    names, build a :class:`Suggester` once instead.
     """
-    key = match_key(wanted)
-    close = difflib.get_close_matches(key, names.keys(), n=limit * 3, cutoff=0.6)
-    # Also offer names that contain the wanted words ("Massoud" -> "Ahmad Massoud").
-    if len(key) >= 3:
-        words = set(key.split())
-        for k in names:
-            if len(close) >= limit * 3:
+    return Suggester(names).suggest(wanted, limit)
+
+
+_CUTOFF = 0.6  # difflib ratio a suggestion needs
+
+
+class Suggester:
+    """"Did you mean": names prepared once per build, each distinct unknown name looked up once.
+
+    Suggestions are the names closest to the wanted one by ``difflib``'s ratio
+    (at least 0.6, best first), then names that contain one of its words
+    ("Massoud" -> "Ahmad Massoud", from an index of words). difflib is slow
+    Python, so it only sees the names that pass rapidfuzz's Indel similarity
+    (C++, 2·LCS/(la+lb)) at the same cutoff: difflib's ratio is 2·M/(la+lb)
+    where its M matched characters form a common subsequence, so M <= LCS and
+    no name difflib would accept is filtered out; the answers are exactly
+    difflib's over all names. Answers are memoised by spelling and match key,
+    so 3,000 links to one missing name cost one look-up. ``lookups`` counts
+    the look-ups and ``compared`` the names difflib compared (tests, benches).
+    """
+
+    def __init__(self, names: dict[str, str]):
+        self.names = names
+        self._keys = list(names)
+        self._order = {key: i for i, key in enumerate(self._keys)}
+        self._words: dict[str, list[str]] = defaultdict(list)
+        for key in self._keys:
+            for word in set(key.split()):
+                self._words[word].append(key)
+        self._by_text: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._by_key: dict[tuple[str, int], tuple[str, ...]] = {}
+        self.lookups = 0
+        self.compared = 0
+        self._sounds: dict[str, list[str]] | None = None  # sound_key -> names, built on the first need
+        self._sound_words: dict[str, list[str]] = defaultdict(list)
+
+    def suggest(self, wanted: str, limit: int = 3) -> list[str]:
+        found = self._by_text.get((wanted, limit))  # the same spelling again: no work at all
+        if found is None:
+            key = match_key(wanted)
+            found = self._by_key.get((key, limit))
+            if found is None:
+                found = self._by_key[key, limit] = tuple(self._suggest(key, limit))
+            self._by_text[wanted, limit] = found
+        return list(found)
+
+    def _close(self, key: str, n: int) -> list[str]:
+        from rapidfuzz import fuzz, process
+
+        self.lookups += 1
+        hits = process.extract(key, self._keys, scorer=fuzz.ratio, processor=None,
+                               score_cutoff=_CUTOFF * 100 - 0.01, limit=None)  # (- rounding)
+        self.compared += len(hits)
+        return difflib.get_close_matches(key, [name for name, _score, _i in hits], n=n, cutoff=_CUTOFF)
+
+    def _sound_matches(self, key: str) -> list[str]:
+        """Names with the same consonant skeleton as ``key`` (across scripts), then those sharing one of its words."""
+        sound = sound_key(key)
+        if not sound:
+            return []
+        if self._sounds is None:
+            self._sounds = defaultdict(list)
+            for name in self._keys:
+                other = sound_key(name)
+                if other:
+                    self._sounds[other].append(name)
+                    for word in set(other.split()):
+                        self._sound_words[word].append(name)
+        same = self._sounds.get(sound, [])
+        words = {w for w in sound.split() if len(w) >= MIN_SOUND}
+        partial = {name for w in words for name in self._sound_words.get(w, ())} - set(same)
+        return same + sorted(partial, key=self._order.__getitem__)
+
+    def _suggest(self, key: str, limit: int) -> list[str]:
+        close = self._close(key, limit * 3)
+        if len(key) >= 3 and len(close) < limit * 3:  # names that contain the wanted words, in index order
+            containing = {name for word in set(key.split()) for name in self._words.get(word, ())} - set(close)
+            close += heapq.nsmallest(limit * 3 - len(close), containing, key=self._order.__getitem__)
+        if len(close) < limit * 3:  # across scripts and articles: "Masoud" -> "مسعود", "Taleban" -> "The Taleban"
+            close += [name for name in self._sound_matches(key) if name not in close]
+        out: list[str] = []
+        for name in close:
+            display = self.names[name]
+            if display not in out:
+                out.append(display)
+            if len(out) == limit:
                 break
-            if k not in close and words & set(k.split()):
-                close.append(k)
-    if len(close) < limit * 3:
-        close += [k for k in _sound_matches(wanted, names) if k not in close]
-    out: list[str] = []
-    for k in close:
-        display = names[k]
-        if display not in out:
-            out.append(display)
-        if len(out) == limit:
-            break
-    return out
+        return out
 
 
 # ------------------------------------------------------------ across scripts

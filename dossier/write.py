@@ -12,14 +12,29 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 from . import diagnostics as dg
-
-MARKER = ".dossier-build"
+from .lock import process_alive
+from .record import MARKER, clash_error, entries, read_record, record_text, theirs, under
 
 
 class WriteError(Exception):
     def __init__(self, diagnostic: dg.Diagnostic):
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
+
+
+def _store(target: Path, data: "bytes | Path", mode: str = "xb") -> None:
+    """The one place output bytes reach the disk (tests inject disk-full and permission faults here)."""
+    if isinstance(data, Path):
+        shutil.copyfile(data, target)
+        return
+    with open(target, mode) as fh:
+        fh.write(data)
+
+
+def write_failed(path: Path, exc: OSError) -> WriteError:
+    """One line naming the path the user knows (not a temporary name) and the system's reason."""
+    reason = exc.strerror or str(exc)
+    return WriteError(dg.error("D504", f"could not write {path}: {reason}"))
 
 
 def safe_join(root: Path, rel: str) -> Path:
@@ -56,7 +71,8 @@ def check_output_dir(source: Path, output: Path) -> dg.Diagnostic | None:
 class AtomicTree:
     """Collect a whole output tree in a temporary folder, then swap it in."""
 
-    def __init__(self, output: Path, keep: tuple[str, ...] = ()):
+    def __init__(self, output: Path, keep: tuple[str, ...] = (), origin=None):
+        self.origin = origin or (lambda rel: None)  # output path -> the source file of its page, for messages
         self.output = Path(output).resolve()
         self.parent = self.output.parent
         self.tmp = self.parent / f".{self.output.name}.tmp-{os.getpid()}"
@@ -80,33 +96,57 @@ class AtomicTree:
         return target
 
     def put(self, rel: str, data: bytes) -> None:
-        target = self._target(rel)
-        with open(target, "xb") as fh:
-            fh.write(data)
+        try:
+            _store(self._target(rel), data)
+        except OSError as exc:
+            raise write_failed(self.output / rel, exc) from None
         self.written += 1
 
     def link(self, rel: str, existing: Path) -> None:
         """Reuse an unchanged file of the current output: a hard link keeps its bytes and mtime."""
-        target = self._target(rel)
         try:
-            os.link(existing, target)
-        except OSError:
-            shutil.copy2(existing, target)
+            target = self._target(rel)
+            try:
+                os.link(existing, target)
+            except OSError:
+                shutil.copy2(existing, target)
+        except OSError as exc:
+            raise write_failed(self.output / rel, exc) from None
 
     def copy(self, rel: str, source: Path) -> None:
-        shutil.copyfile(source, self._target(rel))
-        self.written += 1
+        self.put(rel, source)
 
     def commit(self) -> None:
-        (self.tmp / MARKER).write_text("made by dossier; this folder is replaced on every build\n", encoding="utf-8")
-        for name in self.keep:  # files the host needs (CNAME, .nojekyll, .git) survive rebuilds
-            old = safe_join(self.output, name)
-            if old.exists() and not (self.tmp / name).exists():
-                os.replace(old, self.tmp / name) if old.is_dir() else shutil.copy2(old, self.tmp / name)
+        try:
+            self._commit()
+        except OSError as exc:
+            raise write_failed(Path(exc.filename or self.output), exc) from None
+
+    def _commit(self) -> None:
+        mine, _ = entries(self.tmp)
+        present, empty = entries(self.output)
+        kept = {p for p in present if under(p, self.keep)}
+        carried = theirs(present, read_record(self.output), mine) | kept
+        clashes = sorted((carried & mine) - kept)
+        if clashes:
+            raise WriteError(clash_error(self.output, clashes[0], self.origin(clashes[0])))
+        for rel in sorted(carried):  # the user's files: hard links, so a failure here loses nothing
+            target = self._target(rel)
+            if rel in mine:
+                target.unlink()  # keep: wins over a page of the same name
+            _carry(self.output / rel, target)
+        for rel in sorted(empty - {p for p in mine}):
+            safe_join(self.tmp, rel).mkdir(parents=True, exist_ok=True)
+        _store(self.tmp / MARKER, record_text(mine - kept - {MARKER}), "wb")
         old = self.parent / f".{self.output.name}.old-{os.getpid()}"
         if self.output.exists():
             os.replace(self.output, old)
-        os.replace(self.tmp, self.output)
+        try:
+            os.replace(self.tmp, self.output)
+        except OSError:
+            if old.exists() and not self.output.exists():
+                os.replace(old, self.output)  # put the previous output back
+            raise
         if old.exists():
             shutil.rmtree(old, ignore_errors=True)
 
@@ -117,6 +157,34 @@ class AtomicTree:
         if exc_type is not None:
             self.abort()
         return False
+
+
+def _carry(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+        else:
+            shutil.copy2(source, target)
+
+
+def update_record(output: Path, ours) -> None:
+    """Rewrite the record after an in-place commit (atomically)."""
+    output = Path(output)
+    tmp = output / f".{MARKER}.new-{os.getpid()}"
+    try:
+        _store(tmp, record_text(set(ours) - {MARKER}), "wb")
+        os.replace(tmp, output / MARKER)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_failed(output / MARKER, exc) from None
+
+
+def in_place_clashes(output: Path, changed, known, keep=()) -> list[str]:
+    """Paths an in-place commit would write over a file of the user's (one the last build did not write)."""
+    return sorted(rel for rel in changed if rel not in known and not under(rel, keep)
+                  and os.path.lexists(safe_join(Path(output), rel)))
 
 
 def recover(output: Path) -> None:
@@ -150,10 +218,11 @@ def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
             target = safe_join(output, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.new-{pid}")
-            if isinstance(data, Path):
-                shutil.copyfile(data, tmp)
-            else:
-                tmp.write_bytes(data)
+            try:
+                _store(tmp, data, "wb")
+            except OSError as exc:
+                tmp.unlink(missing_ok=True)
+                raise write_failed(target, exc) from None
             entries.append([rel, tmp.name, target.exists()])
         for rel in removed:
             entries.append([rel, None, safe_join(output, rel).exists()])
@@ -161,24 +230,30 @@ def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
             if existed:
                 target = safe_join(output, rel)
                 os.link(target, target.with_name(f".{target.name}.bak-{pid}"))
-        journal.write_text(json.dumps(entries), encoding="utf-8")
-    except BaseException:
+        _store(journal, json.dumps(entries).encode(), "wb")
+    except BaseException as exc:
         _roll_back(output, journal, entries)
+        if isinstance(exc, OSError):
+            raise write_failed(Path(exc.filename or output), exc) from None
         raise
     emptied = set()
-    for rel, tmp, _existed in entries:  # the commit: renames and unlinks only
-        target = safe_join(output, rel)
-        if tmp:
-            os.replace(target.with_name(tmp), target)
-        else:
-            target.unlink(missing_ok=True)
-            emptied.add(target.parent)
-    for folder in sorted(emptied, key=lambda f: -len(f.parts)):
-        _prune_empty(output, folder)
+    try:
+        for rel, tmp, _existed in entries:  # the commit: renames and unlinks only
+            target = safe_join(output, rel)
+            if tmp:
+                os.replace(target.with_name(tmp), target)
+            else:
+                target.unlink(missing_ok=True)
+                emptied.add(target.parent)
+    except OSError as exc:
+        _roll_back(output, journal, entries)
+        raise write_failed(Path(exc.filename or output), exc) from None
     for rel, _tmp, existed in entries:
         if existed:
             target = safe_join(output, rel)
             target.with_name(f".{target.name}.bak-{pid}").unlink(missing_ok=True)
+    for folder in sorted(emptied, key=lambda f: -len(f.parts)):  # (after the backups went: they were in them)
+        _prune_empty(output, folder)
     journal.unlink(missing_ok=True)
 
 
@@ -247,12 +322,5 @@ def _remove_stale(parent: Path, name: str, output: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """A process other than this one (leftovers of this process are its own to clean up) still runs."""
+    return pid != os.getpid() and process_alive(pid)

@@ -19,7 +19,7 @@ def test_reader_follows_home_to_article_to_person(browser, example_server, devic
     assert page.title() == "Panjshir, August 2021"
     nav = page.locator("nav.site-nav a")
     assert [t.strip() for t in nav.all_inner_texts()] == [
-        "Articles", "People", "Places", "Organisations", "Events", "Timeline", "Claims", "Search"]
+        "Articles", "People", "Places", "Organisations", "Events", "Timeline", "Map", "Claims", "Search"]
     page.screenshot(path=str(SHOTS / f"home-{device}.png"), full_page=True)
 
     page.get_by_role("link", name="The Panjshir interview: a summary").first.click()

@@ -83,3 +83,10 @@ def test_check_json_format(make_site):
     data = json.loads(run.out)
     assert data["warnings"] == 1 and data["diagnostics"][0]["code"] == "D201"
     assert data["diagnostics"][0]["line"] == 5
+
+
+def test_line_100_column_11_is_not_an_emoji(make_site):
+    body = "\n" * 95 + "Text [[Nobody]]\n"
+    site = make_site({"content/articles/a.md": "---\ntitle: A\ndate: 2021\n---\n" + body})
+    run = site.build()
+    assert "content/articles/a.md:100:6: warning: D201" in run.err

@@ -46,3 +46,58 @@ def test_corpus_known_problems_are_named():
         run = site.build()
     assert 'content/collections/chemical-weapons/violationslist_ar.md:4: D301 date: "2017-07-01T00:05:18055Z" is not a date' in run.err
     assert "content/partials/index.md:1: D103" in run.err
+
+
+HUGO_SITES = [n for n in SETS if (CORPUS / n / "SOURCE.md").is_file()
+              and "Generator: Hugo" in (CORPUS / n / "SOURCE.md").read_text(encoding="utf-8")]
+
+
+@pytest.fixture(scope="session")
+def imported_hugo(tmp_path_factory):
+    """Each Hugo site of the corpus imported with `dossier import --from hugo` and built once."""
+    out = {}
+    for name in HUGO_SITES:
+        root = tmp_path_factory.mktemp("imported") / name
+        runner = SiteDir(root.parent)
+        before = {p: p.stat().st_mtime_ns for p in (CORPUS / name).rglob("*")}
+        imported = runner.run("import", "--from", "hugo", str(CORPUS / name), "--into", str(root))
+        assert {p: p.stat().st_mtime_ns for p in (CORPUS / name).rglob("*")} == before  # the site is only read
+        site = SiteDir(root)
+        out[name] = (imported, site, site.build())
+    return out
+
+
+@pytest.mark.skipif(not HUGO_SITES, reason=f"no Hugo site in the corpus at {CORPUS}")
+@pytest.mark.parametrize("name", HUGO_SITES)
+def test_imported_hugo_site_builds_with_no_foreign_syntax_and_every_bundle_image(imported_hugo, name):
+    imported, site, run = imported_hugo[name]
+    assert imported.code == 0, imported.err
+    assert run.code == 0, run.err
+    assert "Traceback" not in run.err
+    for page in site.out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for foreign in ("{{<", "{{%", "{%"):
+            assert foreign not in text, f"{foreign} in {page}"
+    from dossier import images
+
+    content = site.root / "content"
+    bundles = {p.parent for p in content.rglob("index.md")} | {p.parent for p in content.rglob("index.*.md")}
+    published = 0
+    for folder in bundles:
+        for img in folder.iterdir():
+            if images.is_image(img.name):
+                matches = list(site.out.rglob(img.name))
+                assert matches, f"{img} was not published"
+                for m in matches:
+                    data = m.read_bytes()
+                    from PIL import Image
+                    import io
+
+                    assert not Image.open(io.BytesIO(data)).getexif().get_ifd(images.GPS_IFD)
+                published += 1
+    assert published or not bundles
+    # every remaining problem is a warning or note with a position, never an error
+    for line in run.err.splitlines():
+        if line.startswith("content/"):
+            assert LOCATED.match(line) or re.match(r"^content/[^:]+: ", line), line
+            assert ": warning: " in line or ": note: " in line, line

@@ -1,5 +1,6 @@
 import pytest
 
+from cldr_spacing import SPACINGS, loose, use_spacing
 from dossier.dates import DateError, PartialDate, check_range, format_date, format_range, parse_date
 
 
@@ -41,11 +42,39 @@ def test_written_offset_keeps_local_day():
     assert format_date(parse_date("2021-08-16T02:30+04:30")).startswith("16 August 2021")
 
 
-def test_ranges():
-    assert format_range(parse_date("2021-08-15"), parse_date("2021-08-21")) == "15–21 August 2021"
-    # CLDR puts thin spaces around the dash
-    assert format_range(parse_date("2021-08"), parse_date("2022-03")).replace("\u2009", " ") == "August 2021 – March 2022"
-    assert format_range(parse_date("2021-08-15"), parse_date("2021-08-21"), "fr") == "15–21 août 2021"
+RANGES = [  # start, end, language, the range up to CLDR spacing
+    ("2021-08-15", "2021-08-21", "en", "15–21 August 2021"),
+    ("2021-08-15", "2021-09-02", "en", "15 August–2 September 2021"),
+    ("2021-08", "2022-03", "en", "August 2021–March 2022"),
+    ("2021-08-15", "2021-08-21", "fr", "15–21 août 2021"),
+    ("2021", "2021-08", "en", "2021–August 2021"),  # mixed precisions: the locale's fallback pattern
+]
+
+
+@pytest.mark.parametrize("start, end, language, expected", RANGES)
+def test_ranges_whatever_the_cldr_spacing(cldr_spacing, start, end, language, expected):
+    assert loose(format_range(parse_date(start), parse_date(end), language)) == expected
+
+
+def test_mixed_precision_range_uses_the_locale_fallback_pattern():
+    assert " تا " in format_range(parse_date("2021"), parse_date("2021-08"), "fa")  # "to", not a dash
+
+
+@pytest.mark.parametrize("spacing", ["tight", "thin", "plain"])
+def test_ranges_print_the_spacing_of_the_locale_data(monkeypatch, spacing):
+    """dossier does not respace what CLDR gives: the bytes follow the (locked) locale data."""
+    use_spacing(monkeypatch, spacing)
+    dash = f"{SPACINGS[spacing]}–{SPACINGS[spacing]}"
+    assert format_range(parse_date("2021-08-15"), parse_date("2021-08-21")) == f"15{dash}21 August 2021"
+    assert format_range(parse_date("2021"), parse_date("2021-08")) == f"2021{dash}August 2021"
+    format_range.cache_clear()
+
+
+def test_loose_removes_only_cldr_spacing():
+    assert loose("15\u2009–\u2009 21 August\u202f2021") == "15–21 August 2021"
+    assert loose("15 – 21") == loose("15–21") == loose("15\u2009–\u200921")
+    assert loose("15 21") != loose("1521")  # other spaces still count
+    assert loose("a\nb") == "a\nb"
 
 
 def test_sort_general_before_particular():

@@ -180,9 +180,9 @@ def test_checks_report_stale_translations_and_untranslated_links(make_site):
     files["content/people/ahmad-massoud.md"] = files["content/people/ahmad-massoud.md"].replace("born: 1989", "born: 1989\nupdated: 2021-09-01")
     site = make_site(files, config=CONFIG)
     _c, s, _d, _t = load(BuildOptions(source=site.root, jobs=1, cache=False))
-    found = sorted((d.code, d.path, d.message) for d in run_checks(s) if d.code in ("E606", "E607", "E608"))
+    found = sorted((d.code, d.path, d.message) for d in run_checks(s) if d.code in ("E606", "E607", "E608", "E609"))
     assert found == [
-        ("E607", "content/people/ahmad-massoud.fa-AF.md",
-         "translation may be out of date: content/people/ahmad-massoud.md was updated 2021-09-01, this fa-AF version has no updated: date"),
         ("E608", "content/articles/interview.fa-AF.md", 'links to 1 entity with no fa-AF version: "Emmanuel Macron"'),
+        ("E609", "content/people/ahmad-massoud.fa-AF.md",
+         "translation may be out of date: content/people/ahmad-massoud.md was updated 2021-09-01, this fa-AF version has no updated: date"),
     ]

@@ -75,3 +75,88 @@ def test_runaway_markdown_is_stopped_by_the_time_budget():
     assert isinstance(d, Failed)
     assert "took more than 1 s to render" in d.diagnostics[-1].message
     assert d.diagnostics[-1].line == 5
+
+
+# ------------------------------------------------------------------ smarty, skipped where it cannot match
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from markdown.treeprocessors import InlineProcessor  # noqa: E402
+
+from dossier.parse.frontmatter import split_front_matter  # noqa: E402
+from dossier.parse.markdown import Renderer  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def stock_smarty_renderer() -> Renderer:
+    """Our renderer with Python-Markdown's own smarty pass put back (the reference)."""
+    r = Renderer()
+    quick = r.md.treeprocessors["smarty"]
+    stock = InlineProcessor(r.md)
+    stock.inlinePatterns = quick.inlinePatterns
+    r.md.treeprocessors.register(stock, "smarty", 6)
+    assert type(r.md.treeprocessors["smarty"]) is InlineProcessor
+    return r
+
+
+def bodies(folder: Path) -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(folder.rglob("*.md")):
+        try:
+            body = split_front_matter(path.read_text(encoding="utf-8")).body
+        except Exception:  # files the parser refuses are tested elsewhere
+            continue
+        out.append((str(path.relative_to(folder)), body))
+    return out
+
+
+def assert_same_bytes(texts: list[tuple[str, str]]) -> int:
+    quick, stock = Renderer(), stock_smarty_renderer()
+    assert type(quick.md.treeprocessors["smarty"]) is not InlineProcessor
+    typographic = 0
+    for path, body in texts:
+        a = quick.render(body, f"content/{path}", 5, 0)
+        b = stock.render(body, f"content/{path}", 5, 0)
+        assert (a.html, a.links, a.headings, a.text) == (b.html, b.links, b.headings, b.text), path
+        typographic += any(c in a.html for c in "‘’“”–—…")
+    return typographic
+
+
+def test_quick_smarty_gives_the_same_bytes_on_the_example():
+    texts = bodies(REPO / "content")
+    assert len(texts) > 10
+    assert assert_same_bytes(texts) > 3  # the example does have quotes and dashes to educate
+
+
+def test_quick_smarty_gives_the_same_bytes_on_a_generated_dossier(tmp_path):
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    generate(tmp_path / "g", 40)
+    texts = bodies(tmp_path / "g" / "content")
+    texts += [(f"q{i}.md", body.replace(" the ", ' "the" ', 2).replace(" said ", " said -- it's ... ", 1))
+              for i, (_p, body) in enumerate(texts[:30])]  # the same text with things to educate
+    assert assert_same_bytes(texts) >= 30
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+def test_quick_smarty_gives_the_same_bytes_on_real_sites():
+    texts = bodies(CORPUS)
+    assert len(texts) > 300
+    assert assert_same_bytes(texts) > 50
+
+
+def test_quick_smarty_educates_quotes_dashes_and_ellipses_in_every_place():
+    r = Renderer()
+    html = r.render('"Hi" -- it\'s... *"so"* --- [a "b"](x.html)\n\n- \'1990s\' "q"\n\n`"code"`\n', "content/a.md", 1, 0).html
+    assert html == stock_smarty_renderer().render(
+        '"Hi" -- it\'s... *"so"* --- [a "b"](x.html)\n\n- \'1990s\' "q"\n\n`"code"`\n', "content/a.md", 1, 0).html
+    assert "“Hi” – it’s…" in html and "<em>“so”</em> —" in html and "<code>\"code\"</code>" in html
+def test_double_bracket_followed_by_parenthesis_is_a_markdown_link():
+    d = doc("See [[1]](https://example.org/report) and [[Masood]].\n")
+    assert '<a href="https://example.org/report">[1]</a>' in d.body_html
+    assert [l.target for l in d.links if l.origin == "body"] == ["Masood"]
+    assert "broken-link" not in d.body_html

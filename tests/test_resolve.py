@@ -71,3 +71,31 @@ def test_persian_names_match_across_letter_variants(make_site):
     run = site.build("--strict")
     assert run.code == 0, run.err
     assert site.read("articles/x/index.html").count('href="/places/kabul/"') >= 2
+
+
+def _load_site(root):
+    from dossier.build import BuildOptions, load
+
+    _config, site, diags, _timings = load(BuildOptions(source=root, cache=False, jobs=1))
+    return site, diags
+
+
+def test_suggestions_are_computed_once_per_unknown_name_not_per_link(tmp_path):
+    """3 unknown names, linked from 5 or from 150 articles: the same 3 look-ups and the same hints."""
+    counts = {}
+    for n in (5, 150):
+        root = tmp_path / str(n)
+        (root / "content/people").mkdir(parents=True)
+        (root / "content/articles").mkdir(parents=True)
+        for name in ("Ahmad Massoud", "Amrullah Saleh", "Zabihullah Mujahid"):
+            (root / "content/people" / f"{name.split()[1].lower()}.md").write_text(f"---\ntitle: {name}\n---\n")
+        for i in range(n):
+            (root / "content/articles" / f"a{i}.md").write_text(
+                f"---\ntitle: A{i}\ndate: 2021\npeople: [Ahmad Masoud, Amrulah Saleh]\n---\nMet [[Zabiullah Mujahid]].\n")
+        site, diags = _load_site(root)
+        hints = sorted({(d.message, d.hint) for d in diags if d.code == "D201"})
+        assert len([d for d in diags if d.code == "D201"]) == 3 * n
+        counts[n] = (site.index.suggester.lookups, site.index.suggester.compared, hints)
+    assert counts[5] == counts[150]
+    assert counts[5][0] == 3
+    assert ('people: no page named "Ahmad Masoud"', 'did you mean "Ahmad Massoud"?') in counts[5][2]

@@ -87,3 +87,25 @@ def test_no_two_output_paths_differ_only_by_case(make_site, minimal_files):
     assert site.build().code == 0
     paths = [p.relative_to(site.out).as_posix() for p in site.out.rglob("*") if p.is_file()]
     assert len({p.casefold() for p in paths}) == len(paths)
+
+
+def test_permalink_patterns_in_front_matter_are_expanded(make_site):
+    site = make_site({
+        "content/articles/2016-03-29-riohacha.md": "---\ntitle: Riohacha\npermalink: /blog/:year/:month/:day/:title/\n---\n",
+        "content/articles/2016-04-25-hub.md": "---\ntitle: Hub\npermalink: /blog/:categories/:year/:i_month/:title/\n---\n",
+    })
+    run = site.build()
+    assert run.code == 0, run.err
+    assert (site.out / "blog/2016/03/29/riohacha/index.html").is_file()
+    assert (site.out / "blog/2016/4/hub/index.html").is_file()
+
+
+def test_same_name_on_different_dates_are_two_documents(make_site):
+    site = make_site({
+        "content/articles/2019-12-09-a-year-of-blogs.md": "---\ntitle: December\npermalink: /blog/:year/:month/:day/:title/\n---\n",
+        "content/articles/2020-01-29-a-year-of-blogs.md": "---\ntitle: January\npermalink: /blog/:year/:month/:day/:title/\n---\n",
+    })
+    run = site.build()
+    assert run.code == 0, run.err
+    assert (site.out / "blog/2019/12/09/a-year-of-blogs/index.html").is_file()
+    assert (site.out / "blog/2020/01/29/a-year-of-blogs/index.html").is_file()

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from cldr_spacing import loose
 from timeline_fixture import build_fixture, timeline_entries
 
-THIN = "\u2009"
-
-# title -> (datetime attribute, English display, French display)
+# title -> (datetime attribute, English display, French display), up to CLDR spacing (cldr_spacing.loose)
 DATE_FORMS = {
     "Lévy first meets the Massoud family": ("1998", "c. 1998", "vers 1998"),
     "The year of exile": ("2021", "2021", "2021"),
     "Appeal for resistance": ("2021-08", "August 2021", "août 2021"),
-    "Siege of the valley": ("2021-08", f"August 2021{THIN}–{THIN}March 2022", f"août 2021{THIN}–{THIN}mars 2022"),
+    "Siege of the valley": ("2021-08", "August 2021–March 2022", "août 2021–mars 2022"),
     "A week of talks": ("2021-08-15", "15–21 August 2021", "15–21 août 2021"),
     "Fall of Kabul": ("2021-08-15", "15 August 2021", "15 août 2021"),
     "Evening broadcast from Kabul": ("2021-08-15T21:00+04:30", "15 August 2021, 21:00 (UTC+04:30)",
@@ -40,7 +39,7 @@ def entries(site, page="timeline/index.html"):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_each_date_form_keeps_its_precision_in_both_languages(lang, site_en, site_fr):
     site = site_en if lang == "en" else site_fr
-    got = {e["title"]: (e["datetime"], e["date"]) for e in entries(site)}
+    got = {e["title"]: (e["datetime"], loose(e["date"])) for e in entries(site)}
     want = {t: (iso, en if lang == "en" else fr) for t, (iso, en, fr) in DATE_FORMS.items()}
     assert got == want
 
@@ -183,7 +182,7 @@ def test_tag_page_shows_the_tag_timeline(site_en):
     assert got == ["Appeal for resistance", "Siege of the valley", "A week of talks"]
     # the same component: dates at their precision, spans marked
     siege = next(e for e in entries(site_en, "tags/resistance/index.html") if e["title"] == "Siege of the valley")
-    assert "is-range" in siege["classes"] and siege["date"] == DATE_FORMS["Siege of the valley"][1]
+    assert "is-range" in siege["classes"] and loose(siege["date"]) == DATE_FORMS["Siege of the valley"][1]
 
 
 def test_timeline_page_offers_filters_for_every_facet(site_en):
@@ -198,7 +197,7 @@ def test_a_long_timeline_is_compact_but_complete(tmp_path):
     event pages, the entity timelines and in the filters) but keep every event and what each must show."""
     site = build_fixture(tmp_path / "site", config="title: T\ntimeline: {compact_over: 5}\n")
     page = site.read("timeline/index.html")
-    listing = page.split('<div class="timeline">', 1)[1]
+    listing = page.split('<div class="timeline is-long">', 1)[1]  # is-long: past compact_over
     got = entries(site)
     assert len(got) == 8
     assert "tl-summary" not in listing and "chip-tag" not in listing

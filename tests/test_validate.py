@@ -49,7 +49,7 @@ def test_nu_html_checker_finds_no_errors(example):
     for must in ("index.html", "articles/index.html", "articles/panjshir-interview-summary/index.html",
                  "people/ahmad-massoud/index.html", "places/panjshir-valley/index.html", "organizations/taliban/index.html",
                  "events/fall-of-kabul/index.html", "claims/haqqani-massoud-is-leaving/index.html", "about/index.html",
-                 "tags/index.html", "tags/interview/index.html", "timeline/index.html", "sources/index.html",
+                 "tags/index.html", "tags/interview/index.html", "timeline/index.html", "map/index.html", "sources/index.html",
                  "search/index.html", "404.html", "people/ahmed-masood/index.html"):
         assert must in rels, must
     proc = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
@@ -70,7 +70,8 @@ def server(example):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["", "articles/panjshir-interview-summary/", "people/ahmad-massoud/", "timeline/",
-                                  "search/?q=Masood"], ids=["home", "article", "person", "timeline", "search"])
+                                  "search/?q=Masood", "map/", "places/kabul/"],
+                         ids=["home", "article", "person", "timeline", "search", "map", "place"])
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 def test_axe_finds_no_serious_or_critical_violations(browser, server, path, width):
     assert AXE.is_file(), f"{AXE} missing: {SETUP}"
@@ -79,6 +80,8 @@ def test_axe_finds_no_serious_or_critical_violations(browser, server, path, widt
         page.goto(server.url + path)
         if path.startswith("search/"):
             page.wait_for_selector("#search-results li a", timeout=15000)
+        if path in ("map/", "places/kabul/"):  # the interactive map is drawn: check it, not the static one
+            page.wait_for_selector(".tm-leaflet .tm-marker", timeout=15000)
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate("""async () => {
             const r = await axe.run(document, {resultTypes: ['violations']});

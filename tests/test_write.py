@@ -29,10 +29,16 @@ def test_rebuild_replaces_own_output_and_keeps_neighbours(make_site, minimal_fil
     site = make_site(minimal_files)
     beside = site.write("build-notes.txt", "beside the output")
     assert site.build().code == 0
-    stale = site.out / "stale.html"
-    stale.write_text("old")
-    assert site.build().code == 0
-    assert not stale.exists()  # the output is exactly this build
+    mine = site.out / "notes.html"
+    mine.write_text("the user's")
+    own = next(p for p in site.out.rglob("index.html") if p.parent != site.out)  # a file the build wrote
+    from dossier.record import MARKER, record_text, read_record
+
+    (site.out / MARKER).write_bytes(record_text(read_record(site.out) | {"stale.html"}))
+    (site.out / "stale.html").write_text("a page of an earlier build")
+    assert site.build("--no-cache").code == 0
+    assert not (site.out / "stale.html").exists()  # an earlier build's file it no longer makes: removed
+    assert mine.read_text() == "the user's" and own.exists()  # (issue 15: the user's files are kept)
     assert beside.read_text() == "beside the output"
     assert sorted(p.name for p in site.root.iterdir() if p.name.startswith(".build")) == []
 

@@ -10,9 +10,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .. import diagnostics as dg
+from .. import progress
 from ..model import FOLDERS, Document, Failed, SourceFile
 from ..names import slugify
+from .conventions import FileName, read_name
 from .fields import validate_fields
+from .shortcodes import convert as convert_shortcodes
 from .frontmatter import FrontMatterError, load_front_matter, split_front_matter
 from .markdown import Renderer
 
@@ -24,6 +27,7 @@ class ParseOptions:
     unsafe_html: bool = False
     embeds: tuple = ()
     time_budget: float = 10.0  # seconds of Markdown rendering per file before it is reported
+    language: str = "en"  # the site's: name.fa.md in another language is a translation at /fa/...
 
 
 # Input Python-Markdown is known to choke on (quadratic or recursive): shown as
@@ -45,12 +49,49 @@ def _renderer(options: ParseOptions) -> Renderer:
     return r
 
 
-def doc_id_for(source: SourceFile, slug: str) -> str:
+def doc_id_for(source: SourceFile, slug: str, name: FileName | None = None) -> str:
     rel = source.path[len("content/"):] if source.path.startswith("content/") else source.path
     folder = posixpath.dirname(rel)
+    if name and (name.bundle or name.section):  # the folder is the page's own: its id is in the parent's
+        folder = posixpath.dirname(folder)
     if source.kind in FOLDERS:
         return f"{FOLDERS[source.kind]}/{slug}"
     return posixpath.join(folder, slug) if folder else slug
+
+
+def is_section(source: SourceFile, name: FileName) -> bool:
+    """``_index.md`` at the top of content/ or of a kind's folder introduces that index page.
+
+    (Elsewhere it is the page of its folder, as a bundle's ``index.md`` is.)
+    """
+    if not name.section:
+        return False
+    parts = source.path.split("/")
+    return len(parts) == 2 or (len(parts) == 3 and source.kind in FOLDERS)
+
+
+def _identity(source: SourceFile, name: FileName, section: bool, slug: str, fields: dict, options) -> str:
+    """The document's id; marks section intros and translations in ``fields`` (routes reads the marks)."""
+    if section:
+        fields["_section"] = posixpath.dirname(source.path)[len("content/"):]  # "" or "articles"
+        return f"{fields['_section']}/_index".lstrip("/")
+    doc_id = doc_id_for(source, slug, name)
+    if name.date and not fields.get("slug"):  # "2019-12-09-a-year-of-blogs" and "2020-01-29-a-year-of-blogs" are two files
+        doc_id = posixpath.join(posixpath.dirname(doc_id), f"{name.date}-{slug}")
+    if name.lang and name.lang != options.language:  # a translation: its own page under /<lang>/
+        fields["_lang_prefix"] = name.lang
+        return f"{doc_id}.{name.lang}"
+    return doc_id
+
+
+def _from_name(data: dict, name: FileName) -> dict:
+    """Fields the file's name gives, unless the front matter sets them."""
+    extra = {}
+    if name.date and data.get("date") in (None, ""):
+        extra["date"] = name.date
+    if name.lang and not data.get("lang"):
+        extra["lang"] = name.lang
+    return {**data, **extra} if extra else data
 
 
 def parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
@@ -77,15 +118,21 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
     diags = [dg.warning("D106", f'front matter: "{key}" appears twice; the last one wins', source.path, line + 2,
                         source_line=split.lines[line + 1] if line + 1 < len(split.lines) else None)
              for key, line in loaded.duplicates]
+    name = read_name(source.path)
+    section = is_section(source, name)
     fields, links, field_diags = validate_fields(
-        source.kind, loaded.data, source.path, loaded.key_lines, loaded.item_lines, split.lines
+        "section" if section else source.kind, _from_name(loaded.data, name), source.path, loaded.key_lines,
+        loaded.item_lines, split.lines
     )
     diags.extend(field_diags)
     if any(d.is_error for d in diags):
         return Failed(source.path, source.digest, tuple(diags))
-    stem = posixpath.splitext(posixpath.basename(source.path))[0]
+    stem = name.stem
     slug = slugify(fields.get("slug") or stem, fallback_seed=source.path)
-    body = split.body
+    doc_id = _identity(source, name, section, slug, fields, options)
+    converted = convert_shortcodes(split.body, source.path, split.body_line)
+    diags.extend(converted.diagnostics)
+    body = converted.text
     if _CONTROL.search(body):
         diags.append(dg.warning("D111", "control characters removed from the text (they are invalid in HTML and XML)",
                                 source.path, split.body_line))
@@ -99,10 +146,10 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
     renderer = _renderer(options)
     try:
         if body is None:
-            result = renderer.plain(split.body, len(links))
+            result = renderer.plain(converted.text, len(links))
         else:
             with _time_budget(options.time_budget):
-                result = renderer.render(body, source.path, split.body_line, len(links))
+                result = renderer.render(body, source.path, split.body_line, len(links), split.body)
     except RecursionError:
         return Failed(source.path, source.digest, tuple(diags) + (dg.error(
             "D110", "Markdown is nested too deeply to render", source.path, split.body_line),))
@@ -112,8 +159,9 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
             "D110", f"Markdown took more than {options.time_budget:g} s to render; simplify the text", source.path,
             split.body_line),))
     title = fields.get("title") or stem
+    diags.extend(result.diagnostics)
     return Document(
-        id=doc_id_for(source, slug),
+        id=doc_id,
         kind=source.kind,
         path=source.path,
         slug=slug,
@@ -125,6 +173,7 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
         text=result.text,
         digest=source.digest,
         diagnostics=tuple(diags),
+        refs=tuple(result.refs),
     )
 
 
@@ -159,7 +208,11 @@ def _parse_batch(args):
 def parse_all(sources: list[SourceFile], options: ParseOptions, jobs: int = 1) -> list[Document | Failed]:
     """Parse every file, in worker processes when ``jobs`` > 1 and the site is big enough to pay for them."""
     if jobs <= 1 or len(sources) < 200:
-        return [parse(s, options) for s in sources]
+        out = []
+        for source in sources:
+            out.append(parse(source, options))
+            progress.advance()
+        return out
     import multiprocessing
 
     size = max(20, len(sources) // (jobs * 4))
@@ -169,4 +222,5 @@ def parse_all(sources: list[SourceFile], options: ParseOptions, jobs: int = 1) -
         out: list[Document | Failed] = []
         for batch in pool.map(_parse_batch, batches):
             out.extend(batch)
+            progress.advance(len(batch))
     return out

@@ -25,10 +25,14 @@ COMMON = {
     "tags": "str_list", "date": "date", "template": "str",
     "ignore_checks": "str_list",  # editorial check codes acknowledged for this file, e.g. [E605]
     "translation_of": "str",  # the original of a translation (a path, slug or title); see resolve/translations.py
+    "authors": "str_list",
+    "permalink": "url_path",  # this page's own address, "/2010/03/02/old-slug/" (Jekyll, WordPress exports)
 }
+# Other generators' names for our fields (Hugo, Jekyll, Eleventy): read as ours.
+SYNONYMS = {"author": "authors", "description": "summary", "url": "permalink"}
 SCHEMAS: dict[str, dict[str, str]] = {
     "article": {
-        "authors": "str_list", "type": "str", "source": "article_source", "people": "ref_list",
+        "type": "str", "source": "article_source", "people": "ref_list",
         "places": "ref_list", "organizations": "ref_list", "events": "inline_events",
         "claims": "ref_list", "sources": "sources",
     },
@@ -41,8 +45,10 @@ SCHEMAS: dict[str, dict[str, str]] = {
     },
     "claim": {"status": "status", "claimant": "ref", "sources": "sources", "rebutted_by": "ref_list"},
     "page": {},
+    "section": {},  # _index.md: the intro of a listing or of the home page
 }
 REQUIRED = {
+    "section": (),
     "article": ("title", "date"),
     "event": ("title", "date"),
     "claim": ("title", "status"),
@@ -186,6 +192,18 @@ def _coordinates(ctx, key, value):
         return (float(value[0]), float(value[1]))
     ctx.err("D104", key, f"{key}: expected [latitude, longitude] in degrees, got {_short(value)}")
     return None
+
+
+def _url_path(ctx, key, value):
+    text = _str(ctx, key, value)
+    if text is None:
+        return None
+    path = urlsplit(text).path if "://" in text else text
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") for p in parts) or "\\" in path:
+        ctx.err("D205", key, f'{key}: "{text}" must be a path below the site, such as /2021/08/report/')
+        return None
+    return "/".join(parts) + ("/" if parts and not parts[-1].endswith((".html", ".htm")) else "")
 
 
 def _status(ctx, key, value):
@@ -360,22 +378,63 @@ _CONVERTERS: dict[str, Callable] = {
     "str": _str, "str_list": _str_list, "bool": _bool, "date": _date, "slug": _slug, "ref": _ref,
     "ref_list": _ref_list, "coordinates": _coordinates, "status": _status, "sources": _sources,
     "article_source": _article_source, "casualties": _casualties, "inline_events": _inline_events,
-    "location_precision": _location_precision,
+    "location_precision": _location_precision, "url_path": _url_path,
 }
+
+
+def _synonyms(data: dict, key_lines: dict, item_lines: dict) -> dict:
+    """``author: X`` is ``authors: [X]``, ``description:`` the summary, ``url:`` the permalink.
+
+    Hugo's ``aliases`` entries that start with "/" are old addresses (redirects), not names.
+    """
+    out = {}
+    for key, value in data.items():
+        ours = SYNONYMS.get(key) if isinstance(key, str) else None
+        if ours and ours not in data:
+            out[ours] = value
+            for lines in (key_lines, item_lines):
+                if key in lines:
+                    lines[ours] = lines[key]
+        elif not ours:
+            out[key] = value
+    aliases = out.get("aliases")
+    if isinstance(aliases, list) and any(isinstance(a, str) and a.startswith("/") for a in aliases):
+        paths = [a for a in aliases if isinstance(a, str) and a.startswith("/")]
+        out["aliases"] = [a for a in aliases if a not in paths]
+        previous = out.get("previous_slugs")
+        out["previous_slugs"] = (previous if isinstance(previous, list) else [previous] if previous else []) + paths
+        if "previous_slugs" not in key_lines and "aliases" in key_lines:
+            key_lines["previous_slugs"] = key_lines["aliases"]
+    return out
+
+
+def _unknown_key_note(ctx, key: str, schema: dict) -> None:
+    import difflib
+
+    known = sorted(set(schema) | set(SYNONYMS))
+    close = difflib.get_close_matches(key.lower(), known, n=2, cutoff=0.7)
+    hint = ("did you mean " + " or ".join(f'"{c}"' for c in close) + "?") if close else \
+        "it is kept for templates as page.extra; `dossier schema` lists the known fields"
+    line = ctx.line_of(key)
+    ctx.diags.append(dg.Diagnostic(dg.NOTE, "D105", f'unknown field "{key}"', ctx.path, line, None, hint,
+                                   ctx.source(line)))
 
 
 def validate_fields(kind: str, data: dict, path: str, key_lines: dict, item_lines: dict, lines: list[str]):
     """Typed fields, links from front matter, diagnostics."""
+    key_lines, item_lines = dict(key_lines), dict(item_lines)
     ctx = _Ctx(path, key_lines, item_lines, lines)
     schema = {**COMMON, **SCHEMAS.get(kind, {})}
     fields: dict[str, Any] = {}
     extra: dict[str, Any] = {}
+    data = _synonyms(data, key_lines, item_lines)
     for key, value in data.items():
         if not isinstance(key, str):
             ctx.diags.append(dg.warning("D105", f"front matter key {key!r} is not text; ignored", path))
             continue
         ftype = schema.get(key)
         if ftype is None:
+            _unknown_key_note(ctx, key, schema)
             if isinstance(value, (str, int, float, bool)) or value is None:
                 extra[key] = value  # custom scalar fields are available to templates as page.extra
             continue

@@ -12,24 +12,31 @@ import posixpath
 import re
 import unicodedata
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import InlineProcessor as TreeInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from ..model import Heading, Link
+from .refs import collect_refs
 
 SLOT_SCHEME = "dossier:link/"
+PAGE_SCHEME = "dossier-page:"  # a link to a page by name, from a Hugo ref shortcode or a Liquid post_url (parse.shortcodes)
 SLOT_RE = re.compile(r'<a((?:\s+(?!href=)[\w-]+="[^"]*")*)\s+href="dossier:link/(\d+)"([^>]*)>(.*?)</a>', re.S)
-WIKI_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
+# "[[1]](https://...)" is a Markdown link reading "[1]" (CommonMark), not a wiki link
+WIKI_RE = re.compile(r"\[\[([^\[\]\n]+?)\]\](?!\()")
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+# a relative .md link, or a page link by name from a converted shortcode: "](../x.md#a)", "](dossier-page:x)"
+_PATH_LINK = re.compile(r"\]\(\s*<?((?:dossier-page:[^)\s>]*)|[^)\s>]+\.md(?:#[^)\s>]*)?)")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 
 ALLOWED_TAGS = {
@@ -58,14 +65,16 @@ class MarkdownResult:
     links: list[Link]
     headings: list[Heading]
     text: str
+    refs: list = field(default_factory=list)  # parse.refs: assets and site-absolute URLs
+    diagnostics: list = field(default_factory=list)
 
 
 def safe_url(url: str) -> bool:
     """True for relative URLs and http(s)/mailto/tel; false for javascript:, data:, vbscript: ..."""
     decoded = _CONTROL.sub("", html.unescape(html.unescape(url or "")))
     m = re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):", decoded)
-    if not m:
-        return not decoded.lower().startswith(("javascript", "vbscript", "data"))
+    if not m:  # no scheme: a relative path ("data/report.pdf" is a folder named data, not a data: URL)
+        return not re.match(r"(?:javascript|vbscript|data)(?![\w./-])", decoded.lower())
     scheme = m.group(1).lower()
     return scheme in SAFE_SCHEMES or decoded.startswith(SLOT_SCHEME)
 
@@ -96,11 +105,11 @@ def _scan_source(body: str, first_line: int):
         if m:
             fence = m.group(2)
             continue
-        if "[[" not in line and ".md" not in line:
+        if not any(mark in line for mark in ("[[", ".md", PAGE_SCHEME)):
             continue
         masked = _CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
         hits = [(w.group(0), w.start()) for w in WIKI_RE.finditer(masked)]
-        hits += [(p.group(1), p.start()) for p in re.finditer(r"\]\(\s*<?([^)\s>]+\.md(?:#[^)\s>]*)?)", masked)]
+        hits += [(p.group(1), p.start()) for p in _PATH_LINK.finditer(masked)]
         if not hits:
             continue
         a = para_start[offset]
@@ -188,6 +197,10 @@ class _LinkTreeprocessor(Treeprocessor):
                 href = el.get("href")
                 if href is None or href.startswith(SLOT_SCHEME):
                     continue
+                if href.startswith(PAGE_SCHEME):
+                    target, _, anchor = href[len(PAGE_SCHEME):].partition("#")
+                    el.set("href", f"{SLOT_SCHEME}{self.collector.add(href, target, None, anchor or None, 'name')}")
+                    continue
                 if not safe_url(href):
                     del el.attrib["href"]
                     continue
@@ -219,6 +232,44 @@ class DossierExtension(Extension):
         md.treeprocessors.register(self.tree, "dossier-links", 5)
 
 
+# What any of smarty's patterns needs to match: a quote, "--" or "..." (angled quotes are off).
+_SMARTY_TRIGGER = re.compile(r"['\"]|--|\.\.\.")
+
+
+class _SkippingSmartyProcessor(TreeInlineProcessor):
+    """Python-Markdown's own smarty pass, not run over text that none of its patterns can match.
+
+    Smarty is an inline pass of its own (18 patterns tried on every text node):
+    about 40% of the Markdown time. Its patterns only substitute text that holds
+    a quote, "--" or "...", and put placeholders (never such characters) in its
+    place, so a tree, or a text node, without any of them comes out unchanged:
+    it is skipped; anything else goes through the stock code. Same output by
+    construction (and compared byte for byte in tests/test_parse_markdown.py).
+    """
+
+    def run(self, tree, ancestors=None):
+        for el in tree.iter():
+            if (el.text and _SMARTY_TRIGGER.search(el.text)) or (el.tail and _SMARTY_TRIGGER.search(el.tail)):
+                return super().run(tree, ancestors)
+        return tree
+
+    def _InlineProcessor__handleInline(self, data, patternIndex=0):  # the base class's private per-text step
+        if not _SMARTY_TRIGGER.search(data):
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)
+
+
+class QuickSmartyExtension(SmartyExtension):
+    """``smarty`` with :class:`_SkippingSmartyProcessor` in place of its inline pass."""
+
+    def extendMarkdown(self, md):
+        super().extendMarkdown(md)
+        stock = md.treeprocessors["smarty"]
+        quick = _SkippingSmartyProcessor(md)
+        quick.inlinePatterns = stock.inlinePatterns
+        md.treeprocessors.register(quick, "smarty", 6)
+
+
 class Renderer:
     """One configured Markdown instance, reused (``reset()``) for every file of a process."""
 
@@ -233,8 +284,8 @@ class Renderer:
         self.ext = DossierExtension()
         self.md = markdown.Markdown(
             extensions=[
-                "fenced_code", "tables", "footnotes", "attr_list", "def_list", "abbr", "sane_lists", "smarty",
-                "toc", self.ext,
+                "fenced_code", "tables", "footnotes", "attr_list", "def_list", "abbr", "sane_lists",
+                QuickSmartyExtension(), "toc", self.ext,
             ],
             extension_configs={"toc": {"slugify": slugify_unicode, "toc_depth": "1-6"}},
             output_format="html",
@@ -248,7 +299,8 @@ class Renderer:
         """A render cut short leaves the Markdown instance half-way: start a fresh one."""
         self.__init__(self.unsafe_html, self.embeds)
 
-    def render(self, body: str, path: str, first_line: int, link_base: int) -> MarkdownResult:
+    def render(self, body: str, path: str, first_line: int, link_base: int, source: str | None = None) -> MarkdownResult:
+        """``source``: the body as written, when ``body`` had shortcodes converted (URLs are located in it)."""
         self.md.reset()
         self.ext.collector.reset(_scan_source(body, first_line), link_base)
         self.ext.tree.doc_dir = posixpath.dirname(path)
@@ -269,7 +321,8 @@ class Renderer:
             )
             if self.embeds:
                 out = _EMPTY_IFRAME.sub("", out)
-        return MarkdownResult(out, links, headings, html_to_text(out))
+        out, refs, diags = collect_refs(out, path, source if source is not None else body, first_line)
+        return MarkdownResult(out, links, headings, html_to_text(out), refs, diags)
 
 
     def _filter(self, tag: str, attr: str, value: str):
@@ -314,6 +367,6 @@ _SPACE = re.compile(r"\s+")
 
 def html_to_text(fragment: str) -> str:
     fragment = re.sub(r'<div class="footnote">.*?</div>', " ", fragment, flags=re.S)
-    fragment = re.sub(r"<(?:pre|script|style)[^>]*>.*?</(?:pre|script|style)>", " ", fragment, flags=re.S)
+    fragment = re.sub(r"<(?:pre|script|style|figcaption)[^>]*>.*?</(?:pre|script|style|figcaption)>", " ", fragment, flags=re.S)
     fragment = _BLOCK_END.sub(" ", fragment)
     return _SPACE.sub(" ", html.unescape(_TAG.sub("", fragment))).strip()

@@ -122,6 +122,7 @@ def render_outputs(site: Site, views: Views) -> Iterator[Output]:
 __all__ = ["render", "render_outputs", "output", "OUTPUTS", "RenderError", "Theme", "ThemeError", "Views"]
 
 from . import exports  # noqa: E402,F401  (timeline.json, events.json, events.csv, places.geojson)
+from . import timemap  # noqa: E402,F401  (the /map/ page view and entity mini-maps)
 from . import sources  # noqa: E402,F401  (the /sources/ page view)
 from . import feeds, jsonld, redirects  # noqa: E402,F401  (feeds, sitemap, robots.txt; JSON-LD; previous_slugs redirects)
 from .. import search  # noqa: E402,F401  (the /search/ page view and the Pagefind POST_WRITE hook)

@@ -19,6 +19,8 @@ from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, D
 from ..i18n import N_, is_rtl
 from ..names import slugify, sort_key
 from ..parse.markdown import SLOT_RE
+from ..parse.refs import ASSET_SCHEME
+from .assets import fill_assets
 
 STATUS_TEXT = {
     "unverified": N_("Not yet checked against independent sources."),
@@ -39,7 +41,7 @@ STATUS_LABEL = {
 }
 NAV = (
     (N_("Articles"), "articles/"), (N_("People"), "people/"), (N_("Places"), "places/"),
-    (N_("Organisations"), "organizations/"), (N_("Events"), "events/"), (N_("Timeline"), "timeline/"),
+    (N_("Organisations"), "organizations/"), (N_("Events"), "events/"), (N_("Timeline"), "timeline/"), (N_("Map"), "map/"),
     (N_("Claims"), "claims/"), (N_("Search"), "search/"),
 )
 FACET_LABELS = {"person": N_("Person"), "place": N_("Place"), "organization": N_("Organisation"), "tag": N_("Tag")}
@@ -222,7 +224,15 @@ class Views:
             return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}>{label}</a>'
 
         body = doc.body_html if doc.body_html is not None else site.bodies(doc.path)
-        return Markup(SLOT_RE.sub(replace, body))
+        body = SLOT_RE.sub(replace, body)
+        if ASSET_SCHEME in body:
+            body = fill_assets(body, site, self.url, bool(doc.fields.get("sensitive")))
+        return Markup(body)
+
+    def intro(self, folder: str) -> Markup | None:
+        """The body of ``content/<folder>/_index.md`` (Hugo's section text), for its index page."""
+        doc = self.site.sections.get(folder)
+        return self.fill_slots(doc) if doc is not None else None
 
     def targets(self, doc: Document, indices) -> list[DocId]:
         out = []
@@ -461,6 +471,7 @@ class Views:
             events = self._events_of.get(canon_id, [])
             ctx["timeline"] = self.timeline_groups(events)
             ctx["event_count"] = len(events)
+            ctx["minimap"] = minimap(self, doc, events)  # render/timemap.py: its events on a map
             mentions = [self.version(bl.source) for bl in self._backlinks(canon_id)
                         if bl.source in site.documents and site.documents[bl.source].kind == "article"]
             mentions = list(dict.fromkeys(mentions))
@@ -552,7 +563,8 @@ class Views:
                    ("events", "event"), ("claims", "claim"))}
         counts["timeline"] = len(site.events)
         ctx = self.base(route, articles=self.cards(articles), people=self.cards(key_people), places=self.cards(key_places),
-                        events=[self.event_item(e) for e in recent_events], claims=self.cards(claims), counts=counts)
+                        events=[self.event_item(e) for e in recent_events], claims=self.cards(claims), counts=counts,
+                        intro=self.intro(""))
         shows = set(articles) | set(key_people) | set(key_places) | set(claims)
         for e in recent_events:
             shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
@@ -580,7 +592,8 @@ class Views:
                 letter = (sort_key(c["title"])[:1] or "#").upper()
                 by_letter.setdefault(letter, []).append(c)
             groups = [{"label": k, "items": v} for k, v in by_letter.items()]
-        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=self._(KIND_LABELS[kind][1]), items=items, groups=groups)
+        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=self._(KIND_LABELS[kind][1]), items=items, groups=groups,
+                        intro=self.intro(FOLDERS[kind]))
         return View("list.html", ctx, set(ids))
 
     def tag_view(self, route: Route) -> View:
@@ -599,24 +612,27 @@ class Views:
                 for s, (n, ids) in sorted(self.site.tags.items(), key=lambda kv: sort_key(kv[1][0]))]
         return View("tags.html", self.base(route, tags=tags), set())
 
+    def facets(self, events) -> list[dict]:
+        """The filter menus of /timeline/ and /map/: every person, place, organisation and tag of the events."""
+        docs = self.site.documents
+        found: dict[str, dict] = {k: {} for k in FACET_LABELS}
+        for ev in events:
+            for p in ev.people:
+                found["person"][docs[p].slug] = docs[p].title
+            for o in ev.organizations:
+                found["organization"][docs[o].slug] = docs[o].title
+            if ev.place:
+                found["place"][docs[ev.place].slug] = docs[ev.place].title
+            for t in ev.tags:
+                found["tag"][slugify(t)] = t
+        return [{"name": k, "label": self._(FACET_LABELS[k]),
+                 "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
+                for k, v in found.items() if v]
+
     def timeline_view(self, route: Route) -> View:
         site = self.site
         groups = self.timeline_groups(site.events)
-        facets = {"person": {}, "place": {}, "organization": {}, "tag": {}}
-        for ev in site.events:
-            for p in ev.people:
-                facets["person"][site.documents[p].slug] = site.documents[p].title
-            for o in ev.organizations:
-                facets["organization"][site.documents[o].slug] = site.documents[o].title
-            if ev.place:
-                facets["place"][site.documents[ev.place].slug] = site.documents[ev.place].title
-            for t in ev.tags:
-                facets["tag"][slugify(t)] = t
-        facet_list = [
-            {"name": k, "label": self._(FACET_LABELS[k]),
-             "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
-            for k, v in facets.items() if v
-        ]
+        facet_list = self.facets(site.events)
         # A long timeline stays light: past `timeline: {compact_over: N}` events (default 1000) its
         # entries leave out summaries and tag chips (on each event's page; tags are in the filters).
         try:
@@ -625,12 +641,7 @@ class Views:
             compact_over = 1000
         compact = len(site.events) > compact_over
         ctx = self.base(route, timeline=groups, facets=facet_list, event_count=len(site.events), compact=compact)
-        shows = set()
-        for e in site.events:
-            shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
-            if e.doc_id:
-                shows.add(e.doc_id)
-        return View("timeline.html", ctx, shows)
+        return View("timeline.html", ctx, events_show(site.events))
 
 
 def label_translations(config, language: str):
@@ -646,6 +657,19 @@ def label_translations(config, language: str):
         dirs = packaged_dirs()
     return translations(dirs, language)
 
+
+
+def events_show(events) -> set[DocId]:
+    """The documents whose cards a list of events shows: their people, organisations, sources, places and pages."""
+    shows: set[DocId] = set()
+    for e in events:
+        shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
+        if e.doc_id:
+            shows.add(e.doc_id)
+    return shows
+
+
+from .timemap import minimap  # noqa: E402  (the time-map module builds on these views)
 
 KINDS_ORDER = {k: i for i, k in enumerate(["article", "event", "claim", "person", "place", "organization", "page"])}
 

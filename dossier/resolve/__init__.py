@@ -5,17 +5,21 @@ from .. import diagnostics as dg
 from ..model import Document, Site
 from ..names import match_key, slugify
 from .index import NameIndex
-from .links import resolve_links
+from .links import asset_urls, check_refs, resolve_links
 from .routes import build_routes
 from .timeline import build_events
 from .translations import canonicalize, link_translations
 
 
-def resolve(docs: list[Document], config) -> Site:
+def resolve(docs: list[Document], config, assets=()) -> Site:
     diags: list[dg.Diagnostic] = []
     documents: dict[str, Document] = {}
+    sections: dict[str, Document] = {}  # _index.md intros: folder ("" for home, "articles") -> document
     for doc in sorted(docs, key=lambda d: d.path):
         if doc.draft and not config.drafts:
+            continue
+        if "_section" in doc.fields:
+            sections[doc.fields["_section"]] = doc
             continue
         first = documents.get(doc.id)
         if first is not None:
@@ -28,7 +32,10 @@ def resolve(docs: list[Document], config) -> Site:
     index = NameIndex(documents)
     diags.extend(index.diagnostics)
     translations = link_translations(documents, config, index)  # None for a single-language dossier
-    resolved, anchors, backlinks, link_diags = resolve_links(documents, index)
+    if translations:
+        index.same_as = translations.canon
+    intros = {doc.id: doc for doc in sections.values()}
+    resolved, anchors, backlinks, link_diags = resolve_links({**documents, **intros}, index)
     diags.extend(link_diags)
     if translations:
         diags.extend(translations.diagnostics)
@@ -48,8 +55,11 @@ def resolve(docs: list[Document], config) -> Site:
                 entry[1].append(doc.id)
     routes, urls, route_diags = build_routes(documents, tags, config.permalinks, translations)
     diags.extend(route_diags)
+    published = asset_urls(documents, urls, assets)
+    diags.extend(check_refs({**documents, **intros}, routes, urls, published, config.prefix, index))
     site = Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
-                tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index)
+                tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index,
+                sections=sections, assets=published)
     site.translations = translations
     return site
 

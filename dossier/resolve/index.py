@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from .. import diagnostics as dg
 from ..model import ENTITY_KINDS, Document, DocId
-from ..names import match_key, suggestions
+from ..names import Suggester, match_key
 
 PRIMARY, ALIAS = 0, 1
 
@@ -18,6 +18,10 @@ class NameIndex:
         self.display: dict[str, str] = {}  # match key -> a display name, for suggestions
         self.diagnostics: list[dg.Diagnostic] = []
         self.by_path: dict[str, DocId] = {}
+        self.suggester: Suggester | None = None
+        # A multilingual dossier's versions of one document are one target (resolve/translations.py sets it):
+        # "x.fa.md" and "x.md" share the slug "x", which then names the original, not two documents.
+        self.same_as = None
         alias_owner: dict[str, list[tuple[DocId, str]]] = defaultdict(list)
         for doc in documents.values():
             self.by_path[doc.path] = doc.id
@@ -59,11 +63,17 @@ class NameIndex:
             return [], -1
         for tier in (PRIMARY, ALIAS):
             if entry[tier]:
-                return entry[tier], tier
+                ids = entry[tier]
+                if self.same_as is not None and len(ids) > 1:
+                    ids = list(dict.fromkeys(self.same_as(i) for i in ids))
+                return ids, tier
         return [], -1
 
     def suggest(self, name: str) -> list[str]:
-        return suggestions(name, self.display)
+        """"Did you mean" for an unknown name (the index of names is built on the first call)."""
+        if self.suggester is None:
+            self.suggester = Suggester(self.display)
+        return self.suggester.suggest(name)
 
     def names_of_entities(self):
         """(match key, doc id) for every title and alias of people, places and organisations."""

@@ -1,12 +1,16 @@
 """Link -> target document; backlinks; diagnostics with file:line:col and suggestions."""
 from __future__ import annotations
 
+import posixpath
+import re
 from collections import defaultdict
+from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify_unicode
 
 from .. import diagnostics as dg
 from ..model import Backlink, Document, DocId
+from ..parse.conventions import read_name
 from .index import NameIndex
 
 
@@ -74,3 +78,91 @@ def _check_anchor(doc: Document, link, target: Document, diags) -> str | None:
     diags.append(dg.warning("D204", f'link: "{target.title}" has no heading "#{link.anchor}"', doc.path, link.line, link.col,
                             hint=f"its headings: {names}"))
     return None
+
+
+# ------------------------------------------------------------ files and site-absolute URLs
+
+def asset_urls(documents: dict[DocId, Document], urls: dict[DocId, str], assets) -> dict[str, str]:
+    """Published URL (below the site root) of every non-Markdown file under content/.
+
+    A file in a page bundle (a folder with an ``index.md``) is published beside
+    that page, wherever the page's URL is; any other file at its path below content/.
+    """
+    bundles: dict[str, str] = {}  # bundle folder ("content/articles/x") -> page URL
+    for doc in documents.values():
+        if doc.id in urls and read_name(doc.path).bundle:
+            bundles.setdefault(posixpath.dirname(doc.path), urls[doc.id])
+    out: dict[str, str] = {}
+    for path in assets:
+        folder = posixpath.dirname(path)
+        while folder not in bundles and folder not in ("content", ""):
+            folder = posixpath.dirname(folder)
+        if folder in bundles:
+            out[path] = bundles[folder] + path[len(folder) + 1:]
+        else:
+            out[path] = path[len("content/"):]
+    return out
+
+
+def check_refs(documents: dict[DocId, Document], routes, urls: dict, assets: dict[str, str], prefix: str, index: NameIndex):
+    """Warnings for body URLs that lead nowhere: a missing file, a site-absolute path with no page."""
+    published = set(assets.values())
+    by_slug: dict[str, list[str]] = defaultdict(list)  # last path segment -> pages' URLs (for "moved to")
+    for url in sorted(urls.values()):
+        seg = url.rstrip("/").rsplit("/", 1)[-1]
+        if seg:
+            by_slug[seg.casefold()].append(url)
+    folders = {posixpath.dirname(p) for p in index.by_path}
+    diags: list[dg.Diagnostic] = []
+    seen = set()
+    for doc in documents.values():
+        for ref in doc.refs:
+            if (doc.id, ref) in seen:
+                continue
+            seen.add((doc.id, ref))
+            where = dict(path=doc.path, line=ref.line, col=ref.col)
+            if ref.kind == "asset":
+                if ref.target not in assets and ref.target not in folders and ref.target not in index.by_path:
+                    diags.append(dg.warning("D207", f'no file "{ref.written or ref.target}" (looked for {ref.target})',
+                                            **where, hint="a relative address is a file beside the page; "
+                                            "a web address starts with https://"))
+                continue
+            problem = _absolute_problem(ref.target, routes, published, prefix, by_slug)
+            if problem:
+                diags.append(dg.warning("D201", problem[0], **where, hint=problem[1]))
+    return diags
+
+
+def _absolute_problem(target: str, routes, published: set, prefix: str, by_slug) -> tuple[str, str | None] | None:
+    path = unquote(target.split("#")[0].split("?")[0])
+    if prefix != "/" and not path.startswith(prefix):
+        inner = path.lstrip("/")
+        if _exists(inner, routes, published):
+            return f'link: "{target}" leaves out the site prefix {prefix}', f"write {prefix}{inner}"
+    inner = path[len(prefix):] if path.startswith(prefix) else path.lstrip("/")
+    if _exists(inner, routes, published):
+        return None
+    seg = inner.rstrip("/").rsplit("/", 1)[-1].casefold()
+    seg = posixpath.splitext(seg)[0] if seg.endswith((".html", ".htm")) else seg
+    moved = by_slug.get(seg) or by_slug.get(_undated(seg), [])
+    hint = ("moved to " + " or ".join(f"{prefix}{u}" for u in moved[:2]) + "?") if moved else None
+    return f'link: no page at "{target}"', hint
+
+
+def _undated(seg: str) -> str:
+    return re.sub(r"^\d{4}-\d{2}-\d{2}-", "", seg)
+
+
+# Files every build writes besides the routes (render.render_outputs, the search index, theme files)
+OUTPUT_FILES = ("feed.xml", "feed.json", "sitemap.xml", "robots.txt", "timeline.json", "events.json", "events.csv",
+                "places.geojson")
+OUTPUT_FOLDERS = ("pagefind/", "static/")
+
+
+def _exists(inner: str, routes, published: set) -> bool:
+    if inner in routes or inner in published or inner in OUTPUT_FILES or inner.startswith(OUTPUT_FOLDERS):
+        return True
+    if inner.startswith("tags/") and inner.endswith("/feed.xml") and inner[: -len("feed.xml")] in routes:
+        return True
+    stripped = inner.rstrip("/")
+    return (stripped + "/") in routes or stripped in published or inner.endswith("index.html") and inner[:-10] in routes

@@ -7,6 +7,7 @@ import posixpath
 from .. import diagnostics as dg
 from ..model import FOLDERS, KINDS, Document, DocId, Route
 from ..names import slugify
+from ..parse.conventions import read_name
 
 # Listing routes the site always has, with a readable owner for collision messages.
 # Other modules append (url, template, extra, owner) entries for their pages.
@@ -14,6 +15,7 @@ FIXED = [
     ("", "index.html", None, "the home page"),
     ("tags/", "tags.html", None, "the tags index"),
     ("timeline/", "timeline.html", None, "the timeline"),
+    ("map/", "map.html", None, "the map"),
     ("404.html", "404.html", None, "the 404 page"),
     ("sources/", "sources.html", None, "the sources index"),
     ("search/", "search.html", None, "the search page"),
@@ -21,20 +23,45 @@ FIXED = [
 
 
 def doc_url(doc: Document, permalinks: dict) -> str:
+    lang = doc.fields.get("_lang_prefix")
+    url = _own_url(doc, permalinks)
+    return f"{lang}/{url}" if lang else url
+
+
+def _placeholders(slug: str, kind: str, date) -> dict[str, str]:
+    """What ``:name`` stands for in a permalink pattern (ours, Hugo's and Jekyll's names)."""
+    year = f"{date.year:04d}" if date else "undated"
+    month = f"{date.month:02d}" if date and date.month else "00"
+    day = f"{date.day:02d}" if date and date.day else "00"
+    return {
+        ":short_year": year[-2:], ":i_month": month.lstrip("0") or "0", ":i_day": day.lstrip("0") or "0",
+        ":year": year, ":month": month, ":day": day, ":slug": slug, ":title": slug, ":filename": slug,
+        ":section": FOLDERS.get(kind, ""), ":categories": "", ":output_ext": "",
+    }
+
+
+def expand(pattern: str, slug: str, kind: str, date) -> str:
+    """A permalink pattern filled in: "/:year/:month/:slug/" -> "2021/08/report/"."""
+    url = str(pattern)
+    for name, value in _placeholders(slug, kind, date).items():  # longest names first (":short_year" before ":year")
+        url = url.replace(name, value)
+    parts = [slugify(p) for p in url.strip("/").split("/") if p]
+    return "/".join(parts) + "/" if parts else ""
+
+
+def _own_url(doc: Document, permalinks: dict) -> str:
+    own = doc.fields.get("permalink")
+    if own is not None:  # the page's own address (Jekyll, WordPress exports); may be a pattern
+        return expand(own, doc.slug, doc.kind, doc.date) if ":" in own else own
     pattern = permalinks.get(doc.kind) or permalinks.get(FOLDERS.get(doc.kind, ""))
     if pattern:
-        date = doc.date
-        url = (
-            str(pattern).replace(":slug", doc.slug)
-            .replace(":year", f"{date.year:04d}" if date else "undated")
-            .replace(":month", f"{date.month:02d}" if date and date.month else "00")
-            .replace(":day", f"{date.day:02d}" if date and date.day else "00")
-        )
-        parts = [slugify(p) if p not in ("",) else p for p in url.strip("/").split("/")]
-        return "/".join(parts) + "/"
+        return expand(pattern, doc.slug, doc.kind, doc.date)
     if doc.kind in FOLDERS:
         return f"{FOLDERS[doc.kind]}/{doc.slug}/"
     folder = posixpath.dirname(doc.path[len("content/"):])
+    name = read_name(doc.path)
+    if (name.bundle or name.section) and folder:  # a bundle: its folder is the page
+        folder = posixpath.dirname(folder)
     parts = [slugify(p) for p in folder.split("/") if p] + [doc.slug]
     if parts == ["index"]:
         return ""
@@ -84,7 +111,8 @@ def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict,
         if translations and translations.lang_of[doc.id] != translations.default:
             original = documents[translations.canon(doc.id)]  # a version lives at its original's address
             if doc.id in translations.slugs:
-                original = dataclasses.replace(doc, slug=translations.slugs[doc.id])
+                original = dataclasses.replace(doc, slug=translations.slugs[doc.id],  # its folder comes from languages:
+                                               fields={**doc.fields, "_lang_prefix": None})
             url = translations.folder(translations.lang_of[doc.id]) + doc_url(original, permalinks)
         template = doc.fields.get("template") or f"{doc.kind}.html"
         if add(Route(url, template, doc.id), doc.path, doc):
@@ -108,8 +136,11 @@ def previous_urls(doc: Document, permalinks: dict) -> list[tuple[str, str]]:
         if "/" in old:
             parts = [slugify(p) for p in old.strip("/").split("/") if p and p not in (".", "..")]
             url = "/".join(parts) + "/" if parts else ""
+            page = old.rstrip("/").rsplit("/", 1)[-1]
+            if parts and page.lower().endswith((".html", ".htm")):  # an old file address (Jekyll, WordPress)
+                url = "/".join(parts[:-1] + [slugify(page.rsplit(".", 1)[0]) + ".html"])
         else:
-            url = doc_url(dataclasses.replace(doc, slug=slugify(old)), permalinks)
+            url = doc_url(dataclasses.replace(doc, slug=slugify(old), fields={**doc.fields, "permalink": None}), permalinks)
         if url:
             out.append((old, url))
     return out

@@ -136,7 +136,7 @@ def canonicalize(resolved: dict, backlinks: dict, translations: Translations):
 
 
 def translation_findings(site, doc: Document):
-    """E607: a translation older than its original (by ``updated:``); E608: a translated page linking to an entity
+    """E609: a translation older than its original (by ``updated:``); E608: a translated page linking to an entity
     that has no version in its language (its readers land on a page in another language)."""
     tr = site.translations
     original_id = tr.canon(doc.id)
@@ -146,10 +146,10 @@ def translation_findings(site, doc: Document):
     lines = doc.fields.get("_lines", {})
     changed, mine = original.fields.get("updated"), doc.fields.get("updated") or doc.date
     if changed is not None and (mine is None or mine.sort_key() < changed.sort_key()):
-        yield dg.warning("E607", f"translation may be out of date: {original.path} was updated {changed.iso()}, "
+        yield dg.warning("E609", f"translation may be out of date: {original.path} was updated {changed.iso()}, "
                          f"this {code} version " + (f"on {mine.iso()}" if mine else "has no updated: date"),
                          doc.path, lines.get("updated") or lines.get("title") or 1,
-                         hint=f"update the translation and set updated: to the day you did (or ignore_checks: [E607])")
+                         hint=f"update the translation and set updated: to the day you did (or ignore_checks: [E609])")
     missing = []
     for i, _link in enumerate(doc.links):
         target = site.resolved.get((doc.id, i))

@@ -20,14 +20,17 @@ nothing is ever written into the output folder.
 from __future__ import annotations
 
 import errno
+import io
 import ipaddress
 import json
 import mimetypes
 import os
 import queue
 import re
+import select
 import socket
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -41,6 +44,9 @@ ENDPOINT = "/__dossier/"
 EVENTS_PATH = ENDPOINT + "events"
 CLIENT_PATH = ENDPOINT + "client.js"
 HEARTBEAT = 15.0
+HEADER_DEADLINE = 10.0  # seconds a client has to send its whole request head (slow or trickling: closed)
+IDLE_TIMEOUT = 30.0  # seconds a response may wait for a client that does not read it
+GONE_CHECK = 1.0  # how often a live-reload stream looks whether its browser went away
 
 _TYPES = {
     ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript",
@@ -241,8 +247,21 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
     state: State  # set on the subclass made by make_server
 
+    timeout = IDLE_TIMEOUT  # socket timeout for every read and write (StreamRequestHandler.setup)
+
     def version_string(self) -> str:
         return self.server_version
+
+    def setup(self) -> None:
+        super().setup()
+        self._reader = _DeadlineReader(self.connection, time.monotonic() + HEADER_DEADLINE)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def parse_request(self) -> bool:
+        ok = super().parse_request()
+        self._reader.deadline = None  # the head is read: back to the per-operation timeout
+        self.connection.settimeout(self.timeout)
+        return ok
 
     def log_message(self, format, *args):  # quiet: the terminal is for build messages
         pass
@@ -332,13 +351,20 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"retry: 1000\n\n" + format_event("hello", self.state.hello()))
             self.wfile.flush()
+            quiet = 0.0
             while True:
                 try:
-                    item = q.get(timeout=HEARTBEAT)
+                    item = q.get(timeout=GONE_CHECK)
                 except queue.Empty:
+                    if _client_gone(self.connection):
+                        break  # its thread ends now, not at the next failed heartbeat
+                    quiet += GONE_CHECK
+                    if quiet < HEARTBEAT:
+                        continue
                     item = b": ping\n\n"
                 if item is None:
                     break
+                quiet = 0.0
                 self.wfile.write(item)
                 self.wfile.flush()
         except OSError:  # the browser went away
@@ -347,10 +373,38 @@ class Handler(BaseHTTPRequestHandler):
             hub.unsubscribe(q)
 
 
+def _client_gone(sock: socket.socket) -> bool:
+    """The browser closed its end (readable with nothing to read), without blocking."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The connection's input. Until the request head is read, every receive may only use what
+    is left of one deadline, so a client trickling a byte at a time cannot hold its thread."""
+
+    def __init__(self, sock: socket.socket, deadline: float):
+        self._sock, self.deadline = sock, deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("request head not received in time")
+            self._sock.settimeout(left)
+        return self._sock.recv_into(buffer)
+
+
 class DevHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
-    request_queue_size = 64
+    request_queue_size = 512  # a burst of connections waits in the kernel, not refused
 
     def handle_error(self, request, client_address):  # a dropped connection is not worth a traceback
         pass

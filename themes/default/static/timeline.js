@@ -100,7 +100,24 @@
     try {
       history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
     } catch (e) { /* some browsers refuse this on file:// pages; filtering still works */ }
+    carryFilters();
   }
+
+  /* Links to /timeline/ and /map/ carry the chosen facets (the same names on both pages), so
+     the filtered view moves from one to the other. */
+  function carryFilters() {
+    var params = new URLSearchParams();
+    for (var i = 0; i < selects.length; i++) {
+      if (selects[i].value) params.set(selects[i].getAttribute("data-facet"), selects[i].value);
+    }
+    var query = params.toString();
+    if (!carried) {  /* found once: a long timeline holds thousands of other links */
+      carried = Array.prototype.filter.call(document.querySelectorAll("header a[href], main a[href$='/timeline/'], main a[href$='/map/']"),
+        function (a) { return a.origin === location.origin && /\/(timeline|map)\/$/.test(a.pathname); });
+    }
+    for (var j = 0; j < carried.length; j++) carried[j].search = query ? "?" + query : "";
+  }
+  var carried = null;
 
   function readUrl() {
     var params = new URLSearchParams(location.search);
@@ -138,5 +155,5 @@
 
   readUrl();
   apply();
-  form.hidden = false;
+  carryFilters();
 })();
