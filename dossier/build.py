@@ -30,6 +30,7 @@ from .discover import scan
 from .model import Document, Failed, Site
 from .parse import ParseOptions, parse_all
 from .render import RenderError, Theme, ThemeError, Views, render, render_outputs
+from .render.languages import static_file
 from .resolve import resolve
 from .resolve.routes import output_path
 from .write import (MARKER, AtomicTree, WriteError, check_output_dir, commit_in_place, in_place_clashes, recover,
@@ -299,7 +300,7 @@ class Builder:
                 emit(out.path, out.data)
             static = theme.static_files()
             for path, src in static.items():
-                emit(path, src)
+                emit(path, static_file(site, path, src))  # render/languages.py: English sites without i18n parts
             for path, data in images.publish(self.root, site.assets, site.images, images.ImageCache(self.root, self.options.cache)):
                 produced.add(path)  # files of content/: images stripped of their metadata, with variants
                 emit(path, data)

@@ -186,3 +186,27 @@ def test_checks_report_stale_translations_and_untranslated_links(make_site):
         ("E609", "content/people/ahmad-massoud.fa-AF.md",
          "translation may be out of date: content/people/ahmad-massoud.md was updated 2021-09-01, this fa-AF version has no updated: date"),
     ]
+
+
+# ------------------------------------------------------------ no change for English single-language sites
+THEME_STATIC = __import__("pathlib").Path(__file__).resolve().parent.parent / "themes/default/static"
+
+
+@pytest.mark.parametrize("config, full", [
+    ("title: T\n", False),  # English, one language: the CSS and scripts of before languages existed
+    ("title: T\nlanguage: fa-AF\n", True),  # a Persian site uses the labels its pages carry
+    (CONFIG, True),
+])
+def test_i18n_parts_of_the_theme_are_published_only_where_pages_use_them(make_site, minimal_files, config, full):
+    site = make_site(minimal_files, config=config)
+    assert site.build().code == 0
+    out = site.root / "build/static"
+    for name, used in (("style.css", ".lang-switch"), ("timeline.js", "data-some"), ("search.js", "data-some")):
+        theme = (THEME_STATIC / name).read_bytes()
+        assert theme.count(b"/* i18n: ") == theme.count(b"/* :i18n */") >= 1, name  # regions are closed
+        published = (out / name).read_bytes()
+        if full:
+            assert published == theme, name
+        else:
+            assert b"i18n" not in published and used.encode() not in published, name
+            assert len(theme) - len(published) < 1200, name  # only the marked lines went

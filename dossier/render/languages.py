@@ -7,6 +7,8 @@ every version of a page, so the pairs are reciprocal.
 """
 from __future__ import annotations
 
+import re
+
 from ..model import KINDS, Route
 from ..resolve.routes import LANGUAGE_PAGES
 from .jsonld import absolute
@@ -52,4 +54,23 @@ def add_translations_jsonld(views, doc, data: dict) -> None:
                                     "inLanguage": tr.lang_of[d]} for d in others if d in site.urls]
 
 
-__all__ = ["language_links", "version_urls", "add_translations_jsonld"]
+# Lines of the theme's CSS and scripts that only pages in other languages use: from a line
+# starting "/* i18n: " to the line "/* :i18n */", both included.
+_I18N_PART = re.compile(rb"^[ \t]*/\* i18n: .*?^[ \t]*/\* :i18n \*/\n", re.S | re.M)
+
+
+def english_only(site) -> bool:
+    """A single-language English site: its pages use none of the theme's multilingual parts."""
+    return not site.translations and (site.config.language or "en").lower().split("-")[0] == "en"
+
+
+def static_file(site, path: str, src):
+    """A theme file as published: on an English single-language site, without its ``i18n:`` parts,
+    so such a site gets the same bytes as before dossier had languages."""
+    if not path.endswith((".css", ".js")) or "/vendor/" in path or not english_only(site):
+        return src
+    data = src.read_bytes()
+    return _I18N_PART.sub(b"", data) if b"/* i18n: " in data else src
+
+
+__all__ = ["language_links", "version_urls", "add_translations_jsonld", "english_only", "static_file"]
