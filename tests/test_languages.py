@@ -210,3 +210,30 @@ def test_i18n_parts_of_the_theme_are_published_only_where_pages_use_them(make_si
         else:
             assert b"i18n" not in published and used.encode() not in published, name
             assert len(theme) - len(published) < 1200, name  # only the marked lines went
+
+
+def test_links_and_timeline_chips_in_another_language_carry_lang_and_dir(make_site):
+    files = dict(FILES)
+    files["content/articles/interview.fa-AF.md"] += "\nبا [[Emmanuel Macron]] و [[Emmanuel Macron|رئیس‌جمهور فرانسه]] هم.\n"
+    files["content/events/talks.md"] = (
+        "---\ntitle: Talks in Paris\ndate: 2021-08-25\npeople: [Emmanuel Macron, Ahmad Massoud]\nplaces: [Panjshir Valley]\n"
+        "place: Panjshir Valley\nsources: [The interview]\n---\nTalks.\n")
+    site = make_site(files, config=CONFIG)
+    assert site.build().code == 0
+    out = site.root / "build"
+    body = (out / "fa-af/articles/interview/index.html").read_text(encoding="utf-8")
+    # a Latin name on a Dari page, leading to an English page: the text and the target are English
+    assert re.search(r'<a [^>]*href="/people/macron/"[^>]*hreflang="en" lang="en" dir="ltr"[^>]*>Emmanuel Macron</a>', body)
+    # a Dari label for the same English page: only the target's language
+    dari = re.search(r'<a ([^>]*)>رئیس‌جمهور فرانسه</a>', body).group(1)
+    assert 'hreflang="en"' in dari and "lang=\"en\"" not in dari.replace("hreflang", "")
+    # the link to احمد مسعود reaches his Dari page: nothing to mark
+    assert re.search(r'<a [^>]*href="/fa-af/people/ahmad-massoud/"(?![^>]*lang=)[^>]*>احمد مسعود</a>', body)
+    timeline = (out / "fa-af/timeline/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="chip chip-person" href="/people/macron/" lang="en" dir="ltr">Emmanuel Macron</a>', timeline)
+    assert '<a class="chip chip-person" href="/fa-af/people/ahmad-massoud/">احمد مسعود</a>' in timeline
+    assert re.search(r'<a href="/events/talks/" dir="auto" lang="en">Talks in Paris</a>', timeline)
+    assert re.search(r'<a href="/fa-af/places/panjshir-valley/">دره پنجشیر</a>', timeline)
+    assert re.search(r'<a href="/fa-af/articles/interview/" dir="auto">مصاحبه</a>', timeline)  # the source, in Dari
+    english = (out / "timeline/index.html").read_text(encoding="utf-8")
+    assert ' lang="' not in english.split("<main", 1)[1]  # the English page quotes nothing in another language

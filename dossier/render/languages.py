@@ -7,9 +7,11 @@ every version of a page, so the pairs are reciprocal.
 """
 from __future__ import annotations
 
+import html
 import re
 
 from ..model import KINDS, Route
+from ..names import is_arabic_script, match_key
 from ..resolve.routes import LANGUAGE_PAGES
 from .jsonld import absolute
 
@@ -52,6 +54,27 @@ def add_translations_jsonld(views, doc, data: dict) -> None:
     if original == doc.id and others:
         data["workTranslation"] = [{"@type": "CreativeWork", "url": absolute(config, site.urls[d]),
                                     "inLanguage": tr.lang_of[d]} for d in others if d in site.urls]
+
+
+def link_language(views, doc, target, label: str) -> str:
+    """Attributes of a body link from ``doc`` to ``target`` written in another language.
+
+    ``hreflang`` names the language of the page it leads to; ``lang`` and ``dir`` mark the link's
+    text too when it is written in that language: in the target's script where the page's is
+    another (a Latin name on a Dari page), or one of the target's own names.
+    """
+    tr = views.tr
+    page, there = tr.lang_of.get(doc.id, views.language), tr.lang_of.get(target)
+    if not there or there == page:
+        return ""
+    attrs = f' hreflang="{there}"'
+    text = html.unescape(re.sub(r"<[^>]*>", "", label)).strip()
+    own_names = {match_key(n) for n in (views.site.documents[target].title, *views.site.documents[target].aliases)}
+    target_rtl = tr.language(there).direction == "rtl"
+    in_script = any(ch.isalpha() for ch in text) and is_arabic_script(text) == target_rtl
+    if match_key(text) in own_names or (in_script and target_rtl != (tr.language(page).direction == "rtl")):
+        attrs += f' lang="{there}" dir="{"rtl" if target_rtl else "ltr"}"'
+    return attrs
 
 
 # Lines of the theme's CSS and scripts that only pages in other languages use: from a line

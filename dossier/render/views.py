@@ -180,6 +180,9 @@ class Views:
                 "date_iso": date.iso() if date else "",
                 "summary": summary,
                 "lang": self._card_language(doc),
+                # lang (and dir) on a chip or link whose text is in another language than the page (multilingual only)
+                "lang_attr": self._other_language_attrs(doc.id, with_dir=False),
+                "lang_dir": self._other_language_attrs(doc.id, with_dir=True),
                 "aliases": list(doc.aliases),
                 "status": doc.fields.get("status"),
                 "status_label": self._(STATUS_LABEL.get(doc.fields.get("status"), doc.fields.get("status") or "")),
@@ -195,6 +198,14 @@ class Views:
             return doc.fields.get("lang")
         code = self.tr.lang_of[doc.id]
         return code if code != self.language else None
+
+    def _other_language_attrs(self, doc_id: DocId | None, with_dir: bool) -> Markup:
+        """' lang="en" dir="ltr"' for text of ``doc_id`` on a page in another language ("" when the same, or one language)."""
+        if self.tr is None or doc_id not in self.tr.lang_of or self.tr.lang_of[doc_id] == self.language:
+            return Markup("")
+        code = self.tr.lang_of[doc_id]
+        direction = f' dir="{self.tr.language(code).direction}"' if with_dir else ""
+        return Markup(f' lang="{html.escape(code)}"{direction}')
 
     def _date_text(self, doc: Document) -> str:
         date = doc.date
@@ -221,7 +232,8 @@ class Views:
                 href += "#" + anchor
             if target == doc.id and anchor:
                 href = "#" + anchor
-            return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}>{label}</a>'
+            extra = link_language(self, doc, target, label) if self.tr and "lang=" not in m.group(1) + m.group(3) else ""
+            return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}{extra}>{label}</a>'
 
         body = doc.body_html if doc.body_html is not None else site.bodies(doc.path)
         body = SLOT_RE.sub(replace, body)
@@ -250,6 +262,7 @@ class Views:
         return {
             "id": ev.id,
             "title": self.site.documents[own].title if own and own != ev.doc_id else ev.title,
+            "title_lang": self._other_language_attrs(own if own and own != ev.doc_id else ev.doc_id or ev.origin, False),
             "url": url,
             "own_page": ev.doc_id is not None,
             "sensitive": bool(self.site.documents[ev.doc_id or ev.origin].fields.get("sensitive"))
@@ -669,6 +682,7 @@ def events_show(events) -> set[DocId]:
     return shows
 
 
+from .languages import link_language  # noqa: E402
 from .timemap import minimap  # noqa: E402  (the time-map module builds on these views)
 
 KINDS_ORDER = {k: i for i, k in enumerate(["article", "event", "claim", "person", "place", "organization", "page"])}
