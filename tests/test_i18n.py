@@ -78,6 +78,7 @@ def _template_text_problems(source: str) -> list[str]:
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
     problems = []
     data = "".join(value for _line, kind, value in env.lex(source) if kind == "data")
+    data = re.sub(r"<style>.*?</style>", " ", data, flags=re.S)  # CSS is no text (base.html's <noscript> rule)
     for m in _LABEL_ATTR.finditer(data):
         problems.append(m.group(1))
     text = re.sub(r"<[^>]*>", " ", data)  # only what is between tags

@@ -92,7 +92,8 @@ class Views:
         if self.tr:
             self.dates_in = self.tr.language(self.language).date_language
             self.folder = self.tr.folder(self.language)
-        self._ = label_translations(site.config, self.language).gettext
+        labels = label_translations(site.config, self.language)
+        self._, self.ngettext = labels.gettext, labels.ngettext
         self._other_languages: dict[str, "Views"] = {}
         self._cards: dict[DocId, dict] = {}
         self._by_kind: dict[str, list[DocId]] = defaultdict(list)

@@ -69,7 +69,8 @@ def _own_url(doc: Document, permalinks: dict) -> str:
 
 
 # Pages every other language of a multilingual dossier has under its folder (/fa-af/...).
-LANGUAGE_PAGES = [("", "index.html", None), ("timeline/", "timeline.html", None), ("search/", "search.html", None)]
+LANGUAGE_PAGES = [("", "index.html", None), ("timeline/", "timeline.html", None), ("map/", "map.html", None),
+                  ("search/", "search.html", None)]
 
 
 def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict, translations=None):
