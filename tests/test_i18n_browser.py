@@ -50,7 +50,8 @@ def test_dari_feeds_parse_and_say_their_language(dari):
 
 
 PAGES = {"home": "fa-af/", "person": "fa-af/people/ahmad-massoud/", "article": "fa-af/articles/panjshir-interview-summary/",
-         "timeline": "fa-af/timeline/", "claim": "fa-af/claims/massoud-negotiating-surrender/", "search": "fa-af/search/?q=مسعود"}
+         "timeline": "fa-af/timeline/", "claim": "fa-af/claims/massoud-negotiating-surrender/", "search": "fa-af/search/?q=مسعود",
+         "map": "fa-af/map/"}
 
 
 @pytest.mark.browser
@@ -111,3 +112,50 @@ def test_dari_timeline_axis_markers_and_filters(browser, server, width):
         assert "از 11 رویداد" in page.text_content("#tl-count")
     finally:
         page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width, height", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_dari_map_writes_its_labels_in_dari(browser, server, width, height):
+    """What static/timemap.js writes (count, markers, bars, axis, attribution) comes from the page's catalog labels."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server.url + "fa-af/map/")
+        page.wait_for_selector(".leaflet-marker-icon.tm-shape-cluster", timeout=15000)
+        page.wait_for_selector(".tm-bar[aria-label]", timeout=15000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"rtl-map-js-{width}.png"), full_page=True)
+        found = page.evaluate("""() => ({
+            count: document.getElementById('tl-count').textContent,
+            range: document.getElementById('tm-axis-range').textContent,
+            cluster: document.querySelector('.leaflet-marker-icon.tm-shape-cluster').getAttribute('aria-label'),
+            bar: document.querySelector('.tm-bar[aria-label]').getAttribute('aria-label'),
+            attribution: document.querySelector('.leaflet-control-attribution').textContent,
+            mapLabel: document.querySelector('#tm-canvas [aria-label]').getAttribute('aria-label'),
+            overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            wrapped: [...document.querySelectorAll('.tm-axis-key li, .tm-key li, .tl-filters label')].every(
+                el => el.getBoundingClientRect().right <= document.documentElement.clientWidth + 1
+                      && el.getBoundingClientRect().left >= -1),
+        })""")
+        assert found["overflow"] == 0 and found["wrapped"], found  # long Dari labels wrap inside the page
+        assert found["count"] == "همهٔ 10 رویداد", found
+        assert found["range"].endswith("در سال"), found
+        assert "رویداد در" in found["cluster"] and "zoom" not in found["cluster"] and "event" not in found["cluster"], found
+        assert "رویداد" in found["bar"] and "event" not in found["bar"], found
+        assert "مرزها" in found["attribution"] and "Outlines" not in found["attribution"], found
+        assert "نقشه" in found["mapLabel"] and "arrow" not in found["mapLabel"], found
+        page.select_option("select[data-facet=person]", index=1)
+        assert " از 10 رویداد" in page.text_content("#tl-count")
+        english = browser.new_page(viewport={"width": width, "height": height})
+        try:  # the English map keeps its own words (its script has no labels to read)
+            english.goto(server.url + "map/")
+            english.wait_for_selector(".tm-bar[aria-label]", timeout=15000)
+            assert english.text_content("#tl-count").startswith("All ")
+            assert "Outlines" in english.text_content(".leaflet-control-attribution")
+        finally:
+            english.close()
+    finally:
+        page.close()
+    assert errors == []

@@ -338,6 +338,7 @@ def script_labels(views: Views) -> Markup | None:
         "some": _js(_("%(visible)s of %(events)s")),
         "selected": _("Selected event"),
         "close": _("Close"),
+        "outlines": _js(_("Outlines: %(source)s")),  # the interactive map's attribution (a link to Natural Earth)
         "moreBelow": _js(_("%(num)s more in the list below.")),
         # punctuation between the parts of a label (Persian and Arabic write ، and ؛)
         "comma": _(", "), "semicolon": _("; "), "colon": _(": "),

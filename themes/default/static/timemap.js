@@ -65,6 +65,8 @@
       L.tileLayer(tiles, { attribution: root.getAttribute("data-attribution") || "", maxZoom: 18 }).addTo(map);
       return;
     }
+    /* i18n: */ if (LABELS) map.attributionControl.addAttribution(fill(LABELS.outlines, { source: '<a href="https://www.naturalearthdata.com/" lang="en" dir="ltr">Natural Earth</a>' })); else
+    /* :i18n */
     map.attributionControl.addAttribution('Outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>');
     if (!window.dossierBasemap) return;
     /* The outlines go on one canvas in their own pane under the markers and circles, drawn in a
