@@ -87,18 +87,12 @@ class Views:
         self.config = site.config
         self.tr = site.translations  # None unless the dossier has languages:
         self.language = language or site.config.language
-        self.dates_in = site.config.date_language  # the language, with its calendar (-u-ca-persian)
-        self.folder = ""  # URL folder of this language's pages
-        if self.tr:
-            self.dates_in = self.tr.language(self.language).date_language
-            self.folder = self.tr.folder(self.language)
-        labels = label_translations(site.config, self.language)
-        self._, self.ngettext = labels.gettext, labels.ngettext
+        self._set_language()
         self._other_languages: dict[str, "Views"] = {}
         self._cards: dict[DocId, dict] = {}
         self._by_kind: dict[str, list[DocId]] = defaultdict(list)
         for doc in site.documents.values():
-            if self.tr is None or self.tr.lang_of[doc.id] == self.language:  # lists show this language's pages
+            if self._own_language(doc.id):  # lists show this language's pages
                 self._by_kind[doc.kind].append(doc.id)
         self._listing_keys: dict[DocId, tuple] = {}
         for ids in self._by_kind.values():
@@ -118,19 +112,18 @@ class Views:
         self._entities: dict[DocId, frozenset] = {}
         self._tags: dict[DocId, frozenset] = {}
         self._articles_of_entity: dict[DocId, list[DocId]] = defaultdict(list)
+        versions = self._versions  # translations: their originals hold the relations
         for doc in site.documents.values():
-            if doc.kind == "place" and "within" in doc.fields and not (self.tr and doc.id in self.tr.canonical):
+            if doc.kind == "place" and "within" in doc.fields and doc.id not in versions:
                 parent = site.resolved.get((doc.id, doc.fields["within"]))
                 if parent:
                     self._children[parent].append(doc.id)
-            if doc.kind == "article" and not (self.tr and doc.id in self.tr.canonical):  # versions share one entry
+            if doc.kind == "article" and doc.id not in versions:  # versions share one entry
                 for entity in self._entity_set(doc):
                     self._articles_of_entity[entity].append(doc.id)
-        self.nav = [{"title": self._(title), "url": self.url(self.folder + path)} for title, path in NAV]
-        own = self.tr.language(self.language) if self.tr else None
+        self.nav = self._nav()
         self.site_view = {
-            "title": (own and own.title) or self.config.title,
-            "description": (own and own.description) or self.config.description,
+            **self._site_text(),
             "language": self.language,
             "base_url": self.config.base_url,
             "prefix": self.config.prefix,
@@ -139,6 +132,29 @@ class Views:
             "home": self.url(self.folder),
             "pages": [self.card(i) for i in self._by_kind.get("page", []) if site.urls.get(i)],
         }
+
+    def _set_language(self) -> None:
+        """Dates (with the language's calendar), the URL folder and the labels of this view's language."""
+        self.dates_in = self.config.date_language  # the language, with its calendar (-u-ca-persian)
+        self.folder = ""  # URL folder of this language's pages
+        if self.tr:
+            self.dates_in = self.tr.language(self.language).date_language
+            self.folder = self.tr.folder(self.language)
+        labels = label_translations(self.config, self.language)
+        self._, self.ngettext = labels.gettext, labels.ngettext
+        self._versions = self.tr.canonical if self.tr else {}  # translation -> its original
+
+    def _nav(self) -> list[dict]:
+        return [{"title": self._(title), "url": self.url(self.folder + path)} for title, path in NAV]
+
+    def _own_language(self, doc_id: DocId) -> bool:
+        return self.tr is None or self.tr.lang_of[doc_id] == self.language
+
+    def _site_text(self) -> dict:
+        """The site's title and description, in this language when languages: gives them."""
+        own = self.tr.language(self.language) if self.tr else None
+        return {"title": (own and own.title) or self.config.title,
+                "description": (own and own.description) or self.config.description}
 
     # ------------------------------------------------------------- helpers
     def url(self, path: str) -> str:
