@@ -166,7 +166,7 @@ def timeline_steps(source: Path) -> dict[str, float]:
     """Seconds spent in the timeline-specific steps of one build, measured in-process."""
     from dossier.build import BuildOptions, load
     from dossier.model import ENTITY_KINDS
-    from dossier.render import Theme, install_filters
+    from dossier.render import PAGE_VIEWS, Theme, install_filters
     from dossier.render import exports
     from dossier.render.views import Views
     from dossier.resolve.timeline import build_events
@@ -180,7 +180,7 @@ def timeline_steps(source: Path) -> dict[str, float]:
     theme = Theme(source, config.theme)
     install_filters(theme, site)
     t = time.perf_counter()
-    views = Views(site)
+    views = Views(site, PAGE_VIEWS)
     steps["index events by entity (Views)"] = time.perf_counter() - t
     route = site.routes["timeline/"]
     t = time.perf_counter()

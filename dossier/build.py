@@ -1,41 +1,39 @@
-"""The pipeline: config -> discover -> parse -> resolve -> render -> write.
+"""The pipeline: config -> discover -> parse -> resolve -> plan -> render -> commit.
 
-This is the only module that knows the order of the stages; ``check`` and
-``serve`` reuse it through :class:`Builder`.
+:meth:`Builder.rebuild` reads as that list, top to bottom; each step is a
+function below that takes values and returns one. This is the only module
+that knows the order of the stages; ``check`` and ``serve`` reuse it.
 
-Incremental builds: a :class:`Builder` remembers the previous build
-(:class:`cache.State`; on disk between ``dossier build`` runs, in memory in
-``serve``). A file whose bytes did not change is not parsed again. After the
-whole-site resolve (dict work only), the pages to render again are those that
-showed a *touched* document (one that changed, appeared, disappeared or now
-resolves its links differently, plus the documents it linked to before and
-after), the indexes and tag pages of the changed documents' kinds and tags,
-the timeline when events changed, the home page and the exports. A change of
-config or theme renders everything. Output files whose bytes are unchanged are
-never rewritten, so they keep their mtimes.
+Incremental builds: a :class:`Builder` remembers the record of the previous
+build (:class:`cache.State`; on disk between ``dossier build`` runs, in memory
+in ``serve``). A file whose bytes did not change is not parsed again; after
+the whole-site resolve (dict work only), :func:`plan.plan` names the pages to
+render again. Output files whose bytes are unchanged are never rewritten, so
+they keep their mtimes; :func:`commit.commit` writes the others.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import diagnostics as dg
 from . import images, progress
-from .cache import DocGraph, DocStore, State, digest_bytes, engine_version, load_state, save_state
+from .cache import DocStore, State, digest_bytes, engine_version, load_state, save_state
+from .commit import Changes, Committed, Target, commit, open_changes, walk
 from .config import Config, load_config
-from .discover import scan
+from .discover import Found, scan, scan_changed
 from .model import Document, Failed, Site
 from .parse import ParseOptions, parse_all
-from .render import RenderError, Theme, ThemeError, Views, render, render_outputs
+from .plan import Plan, graph_of, plan
+from .render import POST_WRITE, RenderError, Theme, ThemeError, Views, render
 from .render.languages import static_file
+from .render.registry import OUTPUTS, PAGE_VIEWS, READS
 from .resolve import resolve
 from .resolve.routes import output_path
-from .write import (MARKER, AtomicTree, WriteError, check_output_dir, commit_in_place, in_place_clashes, recover,
-                    remove_files, safe_join, update_record)
-from .record import clash_error, under
+from .write import MARKER, WriteError, check_output_dir, recover
 
 
 @dataclass
@@ -52,6 +50,7 @@ class BuildResult:
     written_paths: list[str] = field(default_factory=list)  # output files whose bytes changed (or are new)
     removed_paths: list[str] = field(default_factory=list)  # output files that no longer exist
     rendered_urls: list[str] = field(default_factory=list)
+    outputs_produced: list[str] = field(default_factory=list)  # extra outputs (feeds, exports) made afresh
 
     @property
     def ok(self) -> bool:
@@ -68,13 +67,6 @@ class BuildResult:
         if doc_id is None or doc_id not in self.site.urls:
             return None
         return self.site.config.prefix + self.site.urls[doc_id]
-
-
-UNCHANGED = object()  # _load's answer when no source file differs from the last build
-
-# Functions (output_dir: Path, site) -> [Diagnostic] run on the complete new
-# output before it is swapped in (e.g. building a search index over it).
-POST_WRITE: list = []
 
 
 @dataclass(frozen=True)
@@ -94,305 +86,417 @@ def build(options: BuildOptions) -> BuildResult:
 
 
 def load(options: BuildOptions) -> tuple[Config | None, Site | None, list[dg.Diagnostic], dict]:
-    """Config, discover, parse and resolve: everything but rendering."""
-    builder = Builder(options)  # reads the build cache when options.cache; never writes it
-    result = BuildResult()
-    site, config = builder._load(result)
-    return config, site, result.diagnostics, result.timings
+    """Config, discover, parse and resolve: everything but rendering (reads the build cache, never writes it)."""
+    root = Path(options.source).resolve()
+    diags: list[dg.Diagnostic] = []
+    timings: dict[str, float] = {}
+    config, config_diags = load_config(root, base_url=options.base_url, drafts=options.drafts)
+    diags.extend(config_diags)
+    if dg.has_errors(config_diags):
+        return config, None, diags, timings
+    previous = load_state(root) if options.cache else None
+    store = DocStore(root)
+    sources = _timed(timings, "discover", discover, root, config, previous, None)
+    parsed = _timed(timings, "parse", parse, root, sources, previous, config, store if options.cache else None, options.jobs)
+    site = _timed(timings, "resolve", resolve_site, root, parsed, config, store.body)
+    return config, site, diags + list(parsed.diagnostics) + site.diagnostics, timings
+
+
+# ------------------------------------------------------------------ values between the steps
+
+@dataclass(frozen=True)
+class Sources:
+    """What discover found: files read (new or changed) and files whose stat matched the last build."""
+
+    found: Found
+    parse_key: str  # parse settings: documents parsed under another key cannot be reused
+    same_parse: bool
+    watched: bool = False  # only the files a watcher named were looked at (no walk of content/)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    items: dict  # source path -> Document | Failed, for every file
+    fresh: dict  # the ones parsed in this build
+    stats: dict  # source path -> (mtime_ns, size)
+    parse_key: str
+    diagnostics: tuple
+    assets: tuple = ()  # files of content/ that are not Markdown
+
+    @property
+    def documents(self) -> list[Document]:
+        return [self.items[p] for p in sorted(self.items) if isinstance(self.items[p], Document)]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What render + commit produced: the new per-page records and what changed on disk."""
+
+    pages: list[str]  # urls rendered
+    shows: dict
+    lists: dict
+    digests: dict  # output path -> content digest
+    written: list[str]
+    removed: list[str]
+    committed: Committed
+    derived: dict  # extra output name -> its files
+    produced: list  # names of the extra outputs produced in this build
 
 
 class Builder:
     """A build that remembers the previous one: ``rebuild(changed)`` is incremental.
 
-    ``in_place`` (serve): changed output files are replaced one by one with
-    ``os.replace``; otherwise (build) a new tree is assembled beside the output
-    from the unchanged files (hard links) and the new ones, then swapped in.
+    ``in_place``: changed output files are replaced one by one (under a journal);
+    otherwise a new tree is assembled beside the output and swapped in.
+    ``live`` (serve; implies ``in_place``): after the first good build the record
+    stays in memory only (no cache file written), the post-write steps (the
+    search index) are not run again and the output is not walked again.
     ``changed`` (paths relative to the project) forces those files to be re-read;
     other files are re-read when their size or mtime changed.
     """
 
-    def __init__(self, options: BuildOptions, in_place: bool = False, persist: bool | None = None, hooks: bool = True):
+    def __init__(self, options: BuildOptions, in_place: bool = False, live: bool = False, post_write: tuple = POST_WRITE,
+                 persist: bool = True):
         self.options = options
-        self.hooks = hooks  # run POST_WRITE hooks (the search index) after writing
+        self.persist = persist  # False: the record is never written to the cache (it stays in memory)
         self.root = Path(options.source).resolve()
-        self.in_place = in_place
-        self.persist = options.cache if persist is None else persist
-        self.state: State | None = None
-        self._state_loaded = False
+        self.in_place = in_place or live
+        self.live = live
+        self.post_write = tuple(post_write)
         self.store = DocStore(self.root)
-        self.last: BuildResult | None = None
+        self.state: State | None = load_state(self.root) if options.cache else None
+        self.warm = False  # this builder made (or checked) the output in this process: it is its own
+        self.scan_clean = False  # the last whole walk of content/ found no problem (so a watcher's list may replace it)
+        self.unsettled: set[str] = set()  # paths changed since the last good build (a failed build keeps them)
+        self.theme: tuple | None = None  # (stamp, Theme): templates parsed and compiled once while no theme file changes
 
-    # ------------------------------------------------------------ loading
-    def _previous(self) -> State | None:
-        if not self._state_loaded:
-            self._state_loaded = True
-            if self.persist and self.options.cache:
-                self.state = load_state(self.root)
-        return self.state
-
-    def _load(self, result: BuildResult, changed: set[str] | None = None, force: bool = False):
-        timings = result.timings
-        t = time.perf_counter()
-        config, diags = load_config(self.root, base_url=self.options.base_url, drafts=self.options.drafts)
-        result.diagnostics.extend(diags)
-        if dg.has_errors(diags):
-            return None, config
-        previous = self._previous()
-        parse_key = config.parse_digest()
-        same_parse = bool(previous) and previous.parse_key == parse_key
-        known = dict(previous.stats) if same_parse else {}
-        for path in changed or ():
-            known.pop(path, None)
-        progress.stage("scan")
-        found = scan(self.root, known, settled_before=getattr(previous, "recorded_at", 0.0))
-        result.diagnostics.extend(found.diagnostics)
-        timings["discover"] = time.perf_counter() - t
-        if (self.options.output and same_parse and previous.ok and not found.files and not changed and not force
-                and not dg.has_errors(found.diagnostics)  # e.g. a new NFC twin of a known NFD name: not "unchanged"
-                and found.stats == previous.stats and previous.config_digest == config.digest()):
-            return UNCHANGED, config  # no file differs from the last build: see rebuild()
-        reusable = previous.parsed if same_parse else {}
-        if same_parse and not reusable and self.persist:
-            reusable = self.store.load(_store_key(parse_key))  # documents without bodies
-        if any(p not in reusable for p in found.unchanged):  # the cache lost documents: read everything
-            found = scan(self.root)
-            result.diagnostics[:] = [d for d in result.diagnostics if d not in found.diagnostics] + found.diagnostics
-        t = time.perf_counter()
-        fresh = [s for s in found.files if not (s.path in reusable and reusable[s.path].digest == s.digest)]
-        progress.stage("parse", len(fresh), "files")
-        jobs = self.options.jobs or os.cpu_count() or 1
-        parsed_now = {item.path: item for item in parse_all(fresh, ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds, language=config.language), jobs=jobs)}
-        result.parsed = len(parsed_now)
-        parsed: dict[str, Document | Failed] = {}
-        for src in found.files:
-            parsed[src.path] = parsed_now.get(src.path) or reusable[src.path]
-        for path in found.unchanged:
-            parsed[path] = reusable[path]
-        self._parsed, self._stats, self._parse_key, self._fresh = parsed, found.stats, parse_key, parsed_now
-        documents: list[Document] = []
-        for path in sorted(parsed):
-            item = parsed[path]
-            result.diagnostics.extend(item.diagnostics)
-            if isinstance(item, Document):
-                documents.append(item)
-        timings["parse"] = time.perf_counter() - t
-        t = time.perf_counter()
-        progress.stage("resolve")
-        site = resolve(documents, config, found.assets)
-        site.bodies = self.store.body  # HTML of documents taken from the on-disk cache, read when shown
-        site.images, image_diags = images.probe(self.root, site.assets)
-        result.diagnostics.extend(site.diagnostics + image_diags)
-        timings["resolve"] = time.perf_counter() - t
-        return site, config
-
-    # ------------------------------------------------------------ building
     def rebuild(self, changed: set[str] | None = None) -> BuildResult:
         start = time.perf_counter()
         result = BuildResult()
+        timings = result.timings
         output = Path(self.options.output).resolve() if self.options.output else None
-        if output is not None:
-            problem = check_output_dir(self.root, output)
-            if problem:
-                result.diagnostics.append(problem)
-                return result
-            recover(output)
-        site, config = self._load(result, changed)
-        if site is UNCHANGED:
-            if self._still_built(config, output):
-                result.full, result.wrote_output = False, True
-                result.diagnostics[:] = self.state.diagnostics  # still true: nothing they came from changed
-                result.seconds = time.perf_counter() - start
-                return result
-            result = BuildResult()  # the theme or the output changed under us: a real build
-            site, config = self._load(result, changed, force=True)
+        problem = prepare_output(self.root, output)
+        if problem:
+            return _done(result, start, [problem])
+        config, diags = load_config(self.root, base_url=self.options.base_url, drafts=self.options.drafts)
+        if dg.has_errors(_add(result, diags)):
+            return _done(result, start)
+        previous = self.state
+        sources = _timed(timings, "discover", self._discover, config, previous, changed)
+        if output and not changed and unchanged(sources, previous, config) and self._still_built(config, output, previous):
+            self.warm = True  # the output was checked: from now on it is this builder's
+            result.full, result.wrote_output = False, True
+            return _done(result, start, previous.diagnostics)  # still true: nothing they came from changed
+        store = self.store if self.options.cache else None
+        parsed = _timed(timings, "parse", parse, self.root, sources, previous, config, store, self.options.jobs)
+        result.parsed = len(parsed.fresh)
+        site = _timed(timings, "resolve", resolve_site, self.root, parsed, config, self.store.body)
         result.site = site
-        if site is None or result.failed(self.options.strict):
-            result.seconds = time.perf_counter() - start
-            return result
+        _add(result, [*parsed.diagnostics, *site.diagnostics])
+        if result.failed(self.options.strict):
+            return _done(result, start)
         t = time.perf_counter()
         try:
-            theme = Theme(self.root, config.theme)
+            theme = self._theme(config)
             if output is None:  # check: render in memory so template errors are found
-                for _ in render(site, theme, site.routes.values()):
-                    result.pages += 1
+                result.pages = sum(1 for _ in render(site, theme, site.routes.values()))
             else:
-                self._render_and_write(site, config, theme, output, result)
+                the_plan = make_plan(previous, site, theme, config, output, trust_output=self.in_place and self.warm)
+                target = Target(output, tuple(config.keep), self.in_place, self._post_write())
+                image_cache = images.ImageCache(self.root, self.options.cache)
+                rendered = render_and_commit(site, theme, the_plan, previous, target, self.options.jobs, (self.root, image_cache))
+                _report(result, the_plan, rendered)
+                state = record(previous, parsed, site, theme, config, output, the_plan, rendered, tuple(result.diagnostics))
+                self._remember(state, parsed, worth_saving(previous, state, parsed, the_plan, rendered), result)
         except (RenderError, ThemeError, WriteError) as exc:
             result.diagnostics.append(exc.diagnostic)
         except OSError as exc:
             result.diagnostics.append(dg.error("D503", f"output could not be written: {exc}"))
-        result.timings["render+write"] = time.perf_counter() - t
-        result.seconds = time.perf_counter() - start
-        if result.ok:
-            self.last = result
-        return result
+        timings["render+write"] = time.perf_counter() - t
+        return _done(result, start)
 
-    def _still_built(self, config: Config, output: Path) -> bool:
-        """Nothing changed in the sources: is the output still exactly the last build's?"""
-        previous = self.state
+    # --------------------------------------------------------- memory between rebuilds
+    def _theme(self, config: Config) -> Theme:
+        """The theme of the last rebuild while none of its files changed (its compiled templates and digests kept)."""
+        if self.theme and self.theme[1].name == config.theme and self.theme[0] == self.theme[1].stamp():
+            return self.theme[1]
+        theme = Theme(self.root, config.theme)
+        self.theme = (theme.stamp(), theme)
+        return theme
+
+    def _still_built(self, config: Config, output: Path, previous: State) -> bool:
+        """:func:`still_built`; a live builder (serve) then compiles the theme now, not on the first save."""
         try:
-            theme_digest = Theme(self.root, config.theme).digest()
+            theme = self._theme(config)
         except ThemeError:
             return False
-        return (previous.theme_digest == theme_digest and previous.output_dir == str(output)
-                and previous.hooks_ok and _intact(output, previous, config))
+        if not still_built(theme, config, output, previous):
+            return False
+        if self.live:
+            theme.warm()
+        return True
 
-    def _render_and_write(self, site: Site, config: Config, theme: Theme, output: Path, result: BuildResult) -> None:
-        previous = self._previous()
-        graph = _graph(site)
-        globals_digest = _globals_digest(config, theme, site)
-        full = (
-            previous is None or not previous.ok or previous.globals_digest != globals_digest
-            or previous.output_dir != str(output)
-            # (serve owns its output between rebuilds: no walk of the whole folder per keystroke)
-            or (not (self.in_place and previous is self.state and self.last) and not _intact(output, previous, config))
-        )
-        result.full = full
-        closures = {name: theme.closure_digest(name) for name in {r.template for r in site.routes.values()}}
-        templates = {u: closures[r.template] for u, r in site.routes.items()}
-        if full:
-            routes = list(site.routes.values())
-        else:
-            urls = _affected(previous, graph, site)
-            urls |= {u for u, d in templates.items() if previous.templates.get(u) != d}  # their template changed
-            routes = [site.routes[u] for u in sorted(urls) if u in site.routes]
-        views = Views(site)
-        jobs = self.options.jobs or os.cpu_count() or 1
-        shows = {} if full else dict(previous.shows)
-        lists = {} if full else dict(previous.lists)
-        for url in set(shows) - set(site.routes):
-            shows.pop(url, None)
-            lists.pop(url, None)
-        digests = {} if full else dict(previous.outputs)
-        changed: dict[str, bytes | Path] = {}
-        hook_outputs = getattr(previous, "hook_outputs", set()) if previous and not full else set()
-        hooks_ok = getattr(previous, "hooks_ok", True) if previous and not full else True
-        # A full build streams every file into a new tree as it is rendered (memory stays
-        # flat); an incremental one keeps the few changed files until all rendered well.
-        tree = AtomicTree(output, keep=config.keep, origin=_origin(site)).__enter__() if full and not self.in_place else None
-        try:
-            def emit(path: str, data) -> None:
-                h = digest_bytes(data) if isinstance(data, bytes) else _static_digest(data)
-                if digests.get(path) != h:
-                    digests[path] = h
-                    if tree is not None:
-                        tree.copy(path, data) if isinstance(data, Path) else tree.put(path, data)
-                        changed[path] = True
-                    else:
-                        changed[path] = data
+    def _discover(self, config: Config, previous: State | None, changed: set[str] | None) -> Sources:
+        """:func:`discover`; serve's fast path (no walk of content/) once a live builder is warm."""
+        self.unsettled |= set(changed or ())
+        fast = changed is not None and self.live and self.warm and self.scan_clean
+        sources = discover(self.root, config, previous, changed, set(self.unsettled) if fast else None)
+        if not sources.watched:
+            self.scan_clean = not sources.found.diagnostics
+        return sources
 
-            progress.stage("render", len(routes), "pages")
-            for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs):
-                progress.advance()
-                emit(path, data)
-                shows[url] = shown
-                if listed:
-                    lists[url] = listed
-                else:
-                    lists.pop(url, None)
-                result.rendered_urls.append(url)
-            result.pages = len(routes)
-            produced = set()
-            progress.stage("feeds, exports, sitemap", None, "files")
-            for out in render_outputs(site, views):
-                progress.advance()
-                produced.add(out.path)
-                emit(out.path, out.data)
-            static = theme.static_files()
-            for path, src in static.items():
-                emit(path, static_file(site, path, src))  # render/languages.py: English sites without i18n parts
-            for path, data in images.publish(self.root, site.assets, site.images, images.ImageCache(self.root, self.options.cache)):
-                produced.add(path)  # files of content/: images stripped of their metadata, with variants
-                emit(path, data)
-            expected = {output_path(u) for u in site.routes} | set(static) | produced
-            removed = sorted(p for p in digests if p not in expected)
-            for p in removed:
-                del digests[p]
-            result.written_paths = sorted(changed)
-            result.removed_paths = removed
-            small = len(changed) + len(removed) <= max(200, len(digests) // 10)
-            if tree is not None:
-                if self.hooks and POST_WRITE:
-                    hook_diags = _run_hooks(tree.tmp, site)
-                    result.diagnostics.extend(hook_diags)
-                    hooks_ok = not hook_diags
-                    hook_outputs = set(_walk(tree.tmp)) - set(digests) - {MARKER}
-                tree.commit()
-                tree.__exit__(None, None, None)
-                tree = None
-            elif not full and (self.in_place or small) and (changed or removed or self.in_place):
-                known = set(previous.outputs) | hook_outputs
-                _refuse_clashes(output, changed, known, config, site)
-                if not known.issuperset(changed):
-                    update_record(output, known | set(changed))  # a superset until the commit is done
-                commit_in_place(output, changed, removed)
-                if self.hooks and POST_WRITE and (changed or removed):
-                    remove_files(output, sorted(hook_outputs))  # the hooks make their files afresh
-                    others = set(_walk(output))  # (the user's files are not the hooks')
-                    hook_diags = _run_hooks(output, site)
-                    result.diagnostics.extend(hook_diags)
-                    hooks_ok = not hook_diags
-                    hook_outputs = set(_walk(output)) - others
-                if set(digests) | hook_outputs != known:
-                    update_record(output, set(digests) | hook_outputs)
-            elif full or changed or removed or not hooks_ok:
-                # (a hook that failed last time, e.g. a missing search binary, is retried)
-                diags, hook_outputs = self._write_tree(output, changed, digests, site, config)
-                result.diagnostics.extend(diags)
-                hooks_ok = not diags
-        finally:
-            if tree is not None:  # rendering failed: the previous output stays as it was
-                tree.abort()
-        result.written = len(changed)
-        result.wrote_output = True
-        if result.ok:
-            self.state = State(
-                version=engine_version(), parse_key=self._parse_key, parsed=self._parsed, stats=self._stats,
-                graph=graph, globals_digest=globals_digest, shows=shows, lists=lists, outputs=digests,
-                output_dir=str(output), ok=True, config_digest=config.digest(), theme_digest=theme.digest(),
-                templates=templates, diagnostics=tuple(result.diagnostics),
-            )
-            unchanged = not full and not changed and not removed and result.parsed == 0 and previous is not None
-            # nothing new to remember: keep the old record (its time only makes more files get re-read)
-            self.state.recorded_at = previous.recorded_at if unchanged else time.time()
-            self.state.hook_outputs = hook_outputs
-            self.state.hooks_ok = hooks_ok
-            if self.persist and not (unchanged and previous.stats == self._stats and self.state.hooks_ok):
-                progress.stage("save cache")
-                self.store.save(_store_key(self._parse_key), self._fresh, set(self._parsed))
-                save_state(self.root, self.state)
+    def _post_write(self) -> tuple:
+        return () if self.live and self.warm else self.post_write
 
-    def _write_tree(self, output: Path, changed: dict, digests: dict, site: Site, config: Config):
-        """A new tree beside the output (unchanged files hard-linked), hooks run over it, then swapped in."""
-        diags: list[dg.Diagnostic] = []
-        hook_outputs: set[str] = set()
-        with AtomicTree(output, keep=config.keep, origin=_origin(site)) as tree:
-            for path in sorted(digests):
-                data = changed.get(path)
-                if data is None:
-                    tree.link(path, safe_join(output, path))  # unchanged: same inode, same mtime
-                elif isinstance(data, Path):
-                    tree.copy(path, data)
-                else:
-                    tree.put(path, data)
-            if self.hooks and POST_WRITE:
-                diags = _run_hooks(tree.tmp, site)
-                hook_outputs = set(_walk(tree.tmp)) - set(digests) - {MARKER}  # files the hooks made
-            tree.commit()
-        return diags, hook_outputs
+    def _remember(self, state: State, parsed: Parsed, save: bool, result: BuildResult) -> None:
+        """Keep the record in memory; write it to the cache unless live and warm (serve keeps it in memory)."""
+        if not result.ok:
+            return
+        self.state = state
+        self.unsettled = set()
+        if save and self.persist and self.options.cache and not (self.live and self.warm):
+            self.store.save(_store_key(state.parse_key), parsed.fresh, set(parsed.items))
+            progress.stage("save cache")
+            save_state(self.root, state)
+        self.warm = True
+
+
+# ------------------------------------------------------------------ the steps
+
+def prepare_output(root: Path, output: Path | None) -> dg.Diagnostic | None:
+    """Refuse an output folder that would hold or overwrite the sources; finish a crashed build's journal."""
+    if output is None:
+        return None
+    problem = check_output_dir(root, output)
+    if problem is None:
+        recover(output)
+    return problem
+
+
+def discover(root: Path, config: Config, previous: State | None, changed: set[str] | None, watched=None) -> Sources:
+    """Walk content/: files whose stat matches the last build (and that are not in ``changed``) are not read.
+
+    ``watched`` (serve, after a good build): the complete list of files changed since the last build,
+    from the file watcher; then only those are looked at, unless a folder or a symlink needs the walk.
+    """
+    parse_key = config.parse_digest()
+    same_parse = bool(previous) and previous.parse_key == parse_key
+    if watched is not None and same_parse:
+        found = scan_changed(root, previous.stats, watched)
+        if found is not None:
+            return Sources(found, parse_key, same_parse, watched=True)
+    known = dict(previous.stats) if same_parse else {}
+    for path in changed or ():
+        known.pop(path, None)
+    progress.stage("scan")
+    found = scan(root, known, settled_before=previous.recorded_at if previous else 0.0)
+    return Sources(found, parse_key, same_parse)
+
+
+def unchanged(sources: Sources, previous: State | None, config: Config) -> bool:
+    """No source file and no setting differs from the last (good) build."""
+    found = sources.found
+    return (sources.same_parse and previous.ok and not found.files
+            and not dg.has_errors(found.diagnostics)  # e.g. a new NFC twin of a known NFD name: not "unchanged"
+            and found.stats.keys() == previous.stats.keys() and previous.config_digest == config.digest())
+
+
+def still_built(theme: Theme, config: Config, output: Path, previous: State) -> bool:
+    """Nothing changed in the sources: is the output still exactly the last build's (theme included)?"""
+    return (previous.theme_digest == theme.digest() and previous.output_dir == str(output)
+            and previous.hooks_ok and intact(output, previous, config))
+
+
+def parse(root: Path, sources: Sources, previous: State | None, config: Config, store: DocStore | None, jobs: int) -> Parsed:
+    """Documents for every file: parsed now when new or changed, else taken from the last build (or the cache)."""
+    found = sources.found
+    reusable = _reusable(sources, previous, store)
+    if any(p not in reusable for p in found.unchanged):  # the cache lost documents: read everything
+        found = scan(root)
+    fresh_sources = [s for s in found.files if not (s.path in reusable and reusable[s.path].digest == s.digest)]
+    progress.stage("parse", len(fresh_sources), "files")
+    options = ParseOptions(unsafe_html=config.unsafe_html, embeds=config.embeds, language=config.language)
+    fresh = {item.path: item for item in parse_all(fresh_sources, options, jobs=jobs or os.cpu_count() or 1)}
+    items: dict[str, Document | Failed] = {}
+    for src in found.files:
+        items[src.path] = fresh.get(src.path) or reusable[src.path]
+    for path in found.unchanged:
+        items[path] = reusable[path]
+    diags = list(found.diagnostics)
+    for path in sorted(items):
+        diags.extend(items[path].diagnostics)
+    return Parsed(items, fresh, found.stats, sources.parse_key, tuple(diags), tuple(found.assets))
+
+
+def resolve_site(root: Path, parsed: Parsed, config: Config, bodies) -> Site:
+    """:func:`resolve`, then the sizes of the images among the files of content/ (``images.probe``)."""
+    progress.stage("resolve")
+    site = resolve(parsed.documents, config, parsed.assets, bodies)
+    infos, image_diags = images.probe(root, site.assets)
+    return replace(site, images=infos, diagnostics=[*site.diagnostics, *image_diags])
+
+
+def _reusable(sources: Sources, previous: State | None, store: DocStore | None) -> dict:
+    if not sources.same_parse:
+        return {}
+    if previous.parsed or store is None:
+        return previous.parsed
+    return store.load(_store_key(sources.parse_key))  # documents without bodies
+
+
+def make_plan(previous: State | None, site: Site, theme: Theme, config: Config, output: Path, trust_output: bool) -> Plan:
+    """The pages to render (see :mod:`dossier.plan`); the disk is only looked at to see if the output is intact."""
+    templates = route_templates(site, theme)
+    output_ok = bool(previous) and previous.output_dir == str(output) and (trust_output or intact(output, previous, config))
+    folders = tuple(lang.path for lang in site.translations.languages[1:]) if site.translations else ()
+    return plan(previous, graph_of(site), site.routes.keys(), templates, globals_digest(config, site), output_ok, folders)
+
+
+def route_templates(site: Site, theme: Theme) -> dict[str, str]:
+    """Route url -> digest of its template closure."""
+    closures = {name: theme.closure_digest(name) for name in {r.template for r in site.routes.values()}}
+    return {u: closures[r.template] for u, r in site.routes.items()}
+
+
+def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State | None, target: Target, jobs: int,
+                      images_from: tuple | None = None) -> Rendered:
+    """Render the planned pages and every extra output; write what changed (``commit``).
+
+    ``images_from`` (project root, ``images.ImageCache``): publish the files of content/ too."""
+    incremental = not the_plan.full
+    shows = dict(previous.shows) if incremental else {}
+    lists = dict(previous.lists) if incremental else {}
+    for url in set(shows) - set(site.routes):
+        shows.pop(url, None)
+        lists.pop(url, None)
+    digests = dict(previous.outputs) if incremental else {}
+    before = (Committed(hook_outputs=previous.hook_outputs, hooks_ok=previous.hooks_ok, known=frozenset(previous.outputs))
+              if incremental else Committed())
+    changes = open_changes(target, the_plan.full, site)
+    try:
+        views = Views(site, PAGE_VIEWS)
+        pages = []
+        routes = the_plan.routes(site.routes)
+        progress.stage("render", len(routes), "pages")
+        for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs or os.cpu_count() or 1):
+            progress.advance()
+            _emit(changes, digests, path, data)
+            shows[url] = shown
+            lists[url] = listed
+            pages.append(url)
+        expected = {output_path(u) for u in site.routes}
+        derived, produced = _derived_outputs(site, views, the_plan, previous, changes, digests, expected)
+        for path, src in theme.static_files().items():
+            expected.add(path)
+            _emit(changes, digests, path, static_file(site, path, src))  # render/languages.py: English sites without i18n parts
+        if images_from is not None:
+            for path, data in images.publish(images_from[0], site.assets, site.images, images_from[1]):
+                expected.add(path)  # files of content/: images stripped of their metadata, with variants
+                _emit(changes, digests, path, data)
+        removed = sorted(p for p in digests if p not in expected)
+        for p in removed:
+            del digests[p]
+        committed = commit(changes, removed, digests, site, target, the_plan.full, before)
+    finally:
+        changes.abort()
+    lists = {u: v for u, v in lists.items() if v}
+    return Rendered(pages, shows, lists, digests, sorted(changes.files), removed, committed, derived, produced)
+
+
+def _derived_outputs(site: Site, views: Views, the_plan: Plan, previous: State | None, changes: Changes,
+                     digests: dict, expected: set) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    """Every extra output of ``registry.OUTPUTS``, produced again only when what it reads changed
+    (``registry.READS``). Returns (output name -> the files it made, kept from the last build when
+    skipped; the names of the outputs produced in this build)."""
+    made: dict[str, tuple[str, ...]] = {}
+    produced: list[str] = []
+    progress.stage("feeds, exports, sitemap", None, "files")
+    for func in OUTPUTS:
+        name = func.__name__
+        kept = previous.derived.get(name) if previous is not None and not the_plan.full else None
+        if kept is not None and not READS[func](the_plan.change):
+            expected.update(kept)  # their digests are the last build's
+            made[name] = kept
+            continue
+        paths = []
+        for out in func(site, views):
+            paths.append(out.path)
+            _emit(changes, digests, out.path, out.data)
+        expected.update(paths)
+        made[name] = tuple(paths)
+        produced.append(name)
+    return made, produced
+
+
+def _emit(changes: Changes, digests: dict, path: str, data) -> None:
+    """Note an output file; put it in ``changes`` when its bytes differ from the last build's."""
+    h = digest_bytes(data) if isinstance(data, bytes) else _static_digest(data)
+    if digests.get(path) != h:
+        digests[path] = h
+        changes.put(path, data)
+
+
+def record(previous: State | None, parsed: Parsed, site: Site, theme: Theme, config: Config, output: Path,
+           the_plan: Plan, rendered: Rendered, diagnostics: tuple = ()) -> State:
+    """The record of this build, for the next one."""
+    nothing_new = _nothing_new(previous, parsed, the_plan, rendered)
+    return State(
+        version=engine_version(), parse_key=parsed.parse_key, parsed=parsed.items, stats=parsed.stats,
+        graph=graph_of(site), globals_digest=globals_digest(config, site), shows=rendered.shows, lists=rendered.lists,
+        outputs=rendered.digests, output_dir=str(output), ok=True, config_digest=config.digest(),
+        theme_digest=theme.digest(), templates=route_templates(site, theme),
+        # nothing new to remember: keep the old time (a newer one only makes more files get re-read)
+        recorded_at=previous.recorded_at if nothing_new else time.time(),
+        hook_outputs=rendered.committed.hook_outputs, hooks_ok=rendered.committed.hooks_ok, derived=rendered.derived,
+        diagnostics=diagnostics,
+    )
+
+
+def _nothing_new(previous: State | None, parsed: Parsed, the_plan: Plan, rendered: Rendered) -> bool:
+    return (previous is not None and not the_plan.full and not rendered.written and not rendered.removed
+            and not parsed.fresh)
+
+
+def worth_saving(previous: State | None, state: State, parsed: Parsed, the_plan: Plan, rendered: Rendered) -> bool:
+    """Write the record to the cache unless nothing is new in it (same outputs, same file stats, steps fine)."""
+    return not (_nothing_new(previous, parsed, the_plan, rendered) and previous.stats == state.stats and state.hooks_ok)
+
+
+def _report(result: BuildResult, the_plan: Plan, rendered: Rendered) -> None:
+    result.full = the_plan.full
+    result.pages = len(rendered.pages)
+    result.rendered_urls = rendered.pages
+    result.written_paths = rendered.written
+    result.removed_paths = rendered.removed
+    result.written = len(rendered.written)
+    result.outputs_produced = rendered.produced
+    result.wrote_output = True
+    result.diagnostics.extend(rendered.committed.diagnostics)
+
+
+# ------------------------------------------------------------------ helpers
+
+def _timed(timings: dict, name: str, step, *args):
+    t = time.perf_counter()
+    value = step(*args)
+    timings[name] = time.perf_counter() - t
+    return value
+
+
+def _add(result: BuildResult, diags) -> list:
+    result.diagnostics.extend(diags)
+    return result.diagnostics
+
+
+def _done(result: BuildResult, start: float, diags=()) -> BuildResult:
+    result.diagnostics.extend(diags)
+    result.seconds = time.perf_counter() - start
+    return result
 
 
 def _static_digest(src: Path) -> str:
     st = src.stat()
     return f"static:{st.st_mtime_ns}:{st.st_size}:{src}"
-
-
-def _run_hooks(folder: Path, site: Site) -> list[dg.Diagnostic]:
-    out: list[dg.Diagnostic] = []
-    progress.stage("search index")
-    for hook in POST_WRITE:
-        out.extend(hook(folder, site) or ())
-    return out
 
 
 _RENDER_CONTEXT: tuple | None = None  # (site, theme, views), inherited by forked workers
@@ -429,67 +533,21 @@ def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: i
         _RENDER_CONTEXT = None
 
 
-def _walk(folder: Path):
-    for dirpath, _dirs, files in os.walk(folder):
-        rel = os.path.relpath(dirpath, folder)
-        for name in files:
-            yield name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
-
-
-def _intact(output: Path, previous: State, config: Config) -> bool:
-    """Every file the previous build recorded is still in the output (files the user added are theirs)."""
+def intact(output: Path, previous: State, config: Config) -> bool:
+    """The output holds exactly the files the previous build recorded (nobody added or deleted any)."""
     if not (output / MARKER).is_file():
         return False
-    expected = set(previous.outputs) | getattr(previous, "hook_outputs", set()) | {MARKER}
-    return expected <= set(_walk(output))
-
-
-def _origin(site: Site):
-    """output path -> the source file of the page written there (None for indexes, exports, static files)."""
-    sources = {output_path(url): site.documents[r.doc_id].path for url, r in site.routes.items()
-               if r.doc_id in site.documents}
-    return sources.get
-
-
-def _refuse_clashes(output: Path, changed: dict, known: set, config: Config, site: Site) -> None:
-    """No in-place write over a file the user put in the output; ``keep:`` files win over pages."""
-    for rel in [r for r in changed if under(r, config.keep) and (output / r).exists() and r not in known]:
-        del changed[rel]
-    clashes = in_place_clashes(output, changed, known, config.keep)
-    if clashes:
-        raise WriteError(clash_error(output, clashes[0], _origin(site)(clashes[0])))
+    expected = set(previous.outputs) | set(previous.hook_outputs) | {MARKER}
+    keep = tuple(config.keep)
+    present = {p for p in walk(output) if not any(p == k or p.startswith(k.rstrip("/") + "/") for k in keep)}
+    return present == expected
 
 
 def _store_key(parse_key: str) -> str:
     return f"{engine_version()}/{parse_key}"
 
 
-def _graph(site: Site) -> dict[str, DocGraph]:
-    targets: dict[str, set] = {i: set() for i in site.documents}
-    for (doc_id, _i), target in site.resolved.items():
-        if target and doc_id in targets:
-            targets[doc_id].add(target)
-    return {
-        doc.id: DocGraph(
-            digest=doc.digest, card=_card_digest(doc, site.urls.get(doc.id)), kind=doc.kind, url=site.urls.get(doc.id), targets=frozenset(targets[doc.id]),
-            tags=frozenset(doc.fields.get("tags", ())), events=doc.kind == "event" or bool(doc.fields.get("events")),
-        )
-        for doc in site.documents.values()
-    }
-
-
-def _card_digest(doc: Document, url: str | None) -> str:
-    from .render.views import SUMMARY_CHARS
-
-    f = doc.fields
-    summary = f.get("summary") or doc.text[: SUMMARY_CHARS + 1]
-    parts = (doc.kind, doc.title, url, f.get("date"), f.get("end"), summary, f.get("lang"), doc.aliases,
-             f.get("status"), f.get("type"), f.get("tags", ()), doc.slug, f.get("sensitive"),
-             f.get("coordinates"), f.get("location_precision"))  # the maps draw these
-    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
-
-
-def _globals_digest(config: Config, theme: Theme, site: Site) -> str:
+def globals_digest(config: Config, site: Site) -> str:
     """Everything every page shows: config and the footer's list of plain pages.
 
     (Templates are tracked per page, by the digest of each page's template closure.)
@@ -504,60 +562,3 @@ def _globals_digest(config: Config, theme: Theme, site: Site) -> str:
     for path, url in sorted(site.assets.items()):  # files of content/ and image sizes shown in <img> tags
         h.update(f"{path}\0{url}\0{site.images.get(path)}\n".encode())
     return h.hexdigest()
-
-
-ALWAYS = ("", "tags/")  # the home page and the tags index summarise everything
-
-
-def _affected(previous: State, graph: dict[str, DocGraph], site: Site) -> set[str]:
-    old = previous.graph
-    dirty = set()  # content or links changed: the page itself, and pages it links to
-    cards = set()  # what other pages show of it changed
-    for doc_id in old.keys() | graph.keys():
-        a, b = old.get(doc_id), graph.get(doc_id)
-        if a is None or b is None or a.card != b.card:
-            cards.add(doc_id)
-            dirty.add(doc_id)
-        elif a.digest != b.digest or a.targets != b.targets:
-            dirty.add(doc_id)
-    if not dirty:
-        return set()  # nothing changed: render nothing
-    tr = site.translations  # a multilingual dossier: the versions of a document share links, backlinks and events
-    if tr:
-        dirty, cards = tr.family(dirty), tr.family(cards)
-    linked = set()  # documents a changed document links to (their pages quote it in backlinks)
-    membership = set()  # documents that gained or lost a linker
-    for doc_id in dirty:
-        a, b = old.get(doc_id), graph.get(doc_id)
-        before, after = (a.targets if a else frozenset()), (b.targets if b else frozenset())
-        linked |= before | after
-        membership |= before ^ after if a and b else before | after
-    if tr:
-        linked, membership = tr.family(linked), tr.family(membership)
-    urls = {u for u, shown in previous.shows.items() if shown & cards}
-    urls |= {u for u, listed in previous.lists.items() if listed & membership}
-    urls |= {site.urls[d] for d in linked if d in site.urls}  # their own pages list backlinks
-    urls |= {u for u in site.routes if u not in previous.shows}  # new routes
-    urls |= set(ALWAYS)
-    kinds, tags, events = set(), set(), False
-    for doc_id in dirty:
-        for g in (old.get(doc_id), graph.get(doc_id)):
-            if g:
-                if doc_id in cards:  # indexes and tag pages show cards only
-                    kinds.add(g.kind)
-                    tags |= g.tags
-                events = events or g.events
-        if doc_id in site.urls:
-            urls.add(site.urls[doc_id])
-    from .model import FOLDERS
-    from .names import slugify
-
-    urls |= {f"{FOLDERS[k]}/" for k in kinds if k in FOLDERS}
-    urls |= {f"tags/{slugify(t)}/" for t in tags}
-    if events:
-        urls.update(("timeline/", "map/"))
-    if tr:  # each language's home, lists and timeline follow the default language's
-        from .render.languages import SHARED_PAGES
-
-        urls |= {lang.path + u for u in list(urls) if u in SHARED_PAGES for lang in tr.languages[1:]}
-    return urls

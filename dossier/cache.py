@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import Document, DocId, Failed
+from .plan import DocGraph
 
 CACHE_DIR = ".dossier-cache"
 STATE_FILE = "state.pickle"
@@ -45,21 +46,10 @@ def engine_version() -> str:
     return _ENGINE
 
 
-@dataclass
-class DocGraph:
-    """The part of a resolved document other pages depend on."""
-
-    digest: str
-    card: str  # digest of what other pages show of it (title, url, date, summary, tags...)
-    kind: str
-    url: str | None
-    targets: frozenset  # resolved link targets
-    tags: frozenset
-    events: bool  # defines timeline entries (an event file, or an article with inline events)
-
-
-@dataclass
+@dataclass(frozen=True)
 class State:
+    """The record of one complete build, made once at its end (``build.record``)."""
+
     version: str
     parse_key: str
     parsed: dict[str, Document | Failed] = field(default_factory=dict)  # by source path
@@ -72,11 +62,12 @@ class State:
     output_dir: str = ""
     ok: bool = False  # the state describes a complete, successful build
     recorded_at: float = 0.0  # when (time.time()) the file stats were recorded
-    hook_outputs: set = field(default_factory=set)  # files the POST_WRITE hooks made (the search index)
+    hook_outputs: frozenset = frozenset()  # files the POST_WRITE steps made (the search index)
     hooks_ok: bool = True  # the hooks succeeded (else the next build runs them again)
     config_digest: str = ""
     theme_digest: str = ""
     templates: dict = field(default_factory=dict)  # route url -> digest of its template closure
+    derived: dict = field(default_factory=dict)  # extra output (registry.OUTPUTS) name -> the files it made
     diagnostics: tuple = ()  # every warning the build reported: an unchanged rebuild reports them again
 
 

@@ -107,85 +107,101 @@ def run_checks(site: Site, today: _dt.date | None = None) -> list[dg.Diagnostic]
 
 # ----------------------------------------------------------------- the rules
 
-def _line(doc: Document, *keys: str) -> int:
-    lines = doc.fields.get("_lines", {})
-    for key in keys:
-        if key in lines:
-            return lines[key]
-    return 1
-
-
 def _warn(code: str, message: str, doc: Document, line: int | None, hint: str | None = None) -> dg.Diagnostic:
     return dg.warning(code, message, doc.path, line, hint=hint)
 
 
 def _check_document(site: Site, doc: Document, today: _dt.date, days: int):
-    f = doc.fields
-    refs: tuple[SourceRef, ...] = tuple(f.get("sources", ()))
-
-    # E601: an event or a claim with no source
-    if doc.kind in ("event", "claim"):
-        internal = [site.resolved.get((doc.id, r.link)) for r in refs if r.link is not None]
-        usable = [t for t in internal if t] + [r for r in refs if r.link is None]
-        if doc.kind == "event":
-            ev = next((e for e in site.events if e.doc_id == doc.id), None)
-            if ev is not None:
-                usable += list(ev.sources) + list(ev.external_sources)  # includes articles that ref: it
-        if not usable:
-            what = "an event" if doc.kind == "event" else "a claim"
-            if refs:
-                message = f'{doc.kind} "{doc.title}" has no usable source: none of its sources could be found'
-            else:
-                message = f'{doc.kind} "{doc.title}" has no source'
-            yield _warn("E601", message, doc, _line(doc, "sources", "title"),
-                        hint=f'{what} needs sources: ["[[An article in this dossier]]"] or '
-                             "{url: https://..., title: ..., publisher: ..., archived_url: https://web.archive.org/...}")
-
-    # E602: external sources without an archived copy
-    for ref in refs:
-        if ref.link is None and ref.url and not ref.archived_url:
-            yield _warn("E602", f'source {_describe(ref.title, ref.publisher, ref.url)} has no archived_url', doc,
-                        ref.line or _line(doc, "sources"), hint=_archive_hint(ref.url))
-    source = f.get("source") if doc.kind == "article" else None
-    if isinstance(source, dict):
-        if source.get("url") and not source.get("archived_url"):
-            yield _warn("E602", f'source {_describe(source.get("title"), source.get("publisher"), source["url"])} '
-                                "has no archived_url", doc, _line(doc, "source"), hint=_archive_hint(source["url"]))
-        # E603 / E604: translations say who translated what
-        if source.get("translated_from"):
-            lang = source["translated_from"]
-            if not source.get("translator"):
-                yield _warn("E603", f"article is translated (from {lang}) but does not name its translator", doc,
-                            _line(doc, "source"),
-                            hint='add translator: under source: (a name, or "machine translation")')
-            if not source.get("url"):
-                yield _warn("E604", f"article is translated (from {lang}) but gives no url of the original", doc,
-                            _line(doc, "source"), hint="add url: under source: so readers can compare with the original")
-
-    # E605: a rumour left unverified
-    if doc.kind == "claim" and f.get("status") == "unverified" and doc.date is not None:
-        since = doc.date.last_day()
-        age = (today - since).days
-        if age > days:
-            yield _warn("E605", f'claim "{doc.title}" is still unverified {age} days after its date '
-                                f"(limit {days} days)", doc, _line(doc, "status"),
-                        hint="check it again and update status:; or raise checks: {unverified_days: N} in dossier.yaml; "
-                             "or acknowledge with ignore_checks: [E605]")
-
-    # E606: an entity nothing mentions (a translation shares its original's backlinks)
-    if doc.kind in ("person", "place", "organization"):
-        key = site.translations.canon(doc.id) if site.translations else doc.id
-        mentioned = any(bl.source != doc.id and bl.source in site.documents for bl in site.backlinks.get(key, ()))
-        if not mentioned:
-            label = {"person": "person", "place": "place", "organization": "organisation"}[doc.kind]
-            yield _warn("E606", f'{label} "{doc.title}" is not mentioned or listed on any other page', doc,
-                        _line(doc, "title"),
-                        hint=f"link it from an article, event or claim ([[{doc.title}]]), or remove the page")
-
-
+    """The rules of the document's kind (``KIND_CHECKS``), in order."""
+    for rule in KIND_CHECKS.get(doc.kind, (_unarchived_sources,)):
+        yield from rule(site, doc, today, days)
     # E608 / E609: translations that lag behind their original, or link to pages their readers cannot read
     if site.translations:
         yield from translation_findings(site, doc)
+
+
+def _no_source(site: Site, doc: Document, today: _dt.date, days: int):
+    """E601: an event or a claim with no source."""
+    refs: tuple[SourceRef, ...] = tuple(doc.fields.get("sources", ()))
+    internal = [site.resolved.get((doc.id, r.link)) for r in refs if r.link is not None]
+    usable = [t for t in internal if t] + [r for r in refs if r.link is None]
+    if doc.kind == "event":
+        ev = next((e for e in site.events if e.doc_id == doc.id), None)
+        if ev is not None:
+            usable += list(ev.sources) + list(ev.external_sources)  # includes articles that ref: it
+    if usable:
+        return
+    what = "an event" if doc.kind == "event" else "a claim"
+    if refs:
+        message = f'{doc.kind} "{doc.title}" has no usable source: none of its sources could be found'
+    else:
+        message = f'{doc.kind} "{doc.title}" has no source'
+    yield _warn("E601", message, doc, doc.line("sources", "title", default=1),
+                hint=f'{what} needs sources: ["[[An article in this dossier]]"] or '
+                     "{url: https://..., title: ..., publisher: ..., archived_url: https://web.archive.org/...}")
+
+
+def _unarchived_sources(site: Site, doc: Document, today: _dt.date, days: int):
+    """E602: external sources without an archived copy."""
+    for ref in doc.fields.get("sources", ()):
+        if ref.link is None and ref.url and not ref.archived_url:
+            yield _warn("E602", f'source {_describe(ref.title, ref.publisher, ref.url)} has no archived_url', doc,
+                        ref.line or doc.line("sources", default=1), hint=_archive_hint(ref.url))
+
+
+def _article_source(site: Site, doc: Document, today: _dt.date, days: int):
+    """E602 for an article's ``source:``; E603 / E604: translations say who translated what."""
+    source = doc.fields.get("source")
+    if source is None:
+        return
+    line = doc.line("source", default=1)
+    if source.url and not source.archived_url:
+        yield _warn("E602", f"source {_describe(source.title, source.publisher, source.url)} has no archived_url",
+                    doc, line, hint=_archive_hint(source.url))
+    lang = source.translated_from
+    if lang and not source.translator:
+        yield _warn("E603", f"article is translated (from {lang}) but does not name its translator", doc, line,
+                    hint='add translator: under source: (a name, or "machine translation")')
+    if lang and not source.url:
+        yield _warn("E604", f"article is translated (from {lang}) but gives no url of the original", doc, line,
+                    hint="add url: under source: so readers can compare with the original")
+
+
+def _stale_claim(site: Site, doc: Document, today: _dt.date, days: int):
+    """E605: a rumour left unverified."""
+    if doc.fields.get("status") != "unverified" or doc.date is None:
+        return
+    age = (today - doc.date.last_day()).days
+    if age > days:
+        yield _warn("E605", f'claim "{doc.title}" is still unverified {age} days after its date '
+                            f"(limit {days} days)", doc, doc.line("status", default=1),
+                    hint="check it again and update status:; or raise checks: {unverified_days: N} in dossier.yaml; "
+                         "or acknowledge with ignore_checks: [E605]")
+
+
+_ENTITY_LABEL = {"person": "person", "place": "place", "organization": "organisation"}
+
+
+def _orphan(site: Site, doc: Document, today: _dt.date, days: int):
+    """E606: an entity nothing mentions."""
+    key = site.translations.canon(doc.id) if site.translations else doc.id  # a translation shares its original's backlinks
+    if any(bl.source != doc.id and bl.source in site.documents for bl in site.backlinks.get(key, ())):
+        return
+    yield _warn("E606", f'{_ENTITY_LABEL[doc.kind]} "{doc.title}" is not mentioned or listed on any other page', doc,
+                doc.line("title", default=1),
+                hint=f"link it from an article, event or claim ([[{doc.title}]]), or remove the page")
+
+
+# kind -> its rules, each (site, doc, today, days) -> diagnostics; every kind checks its sources' archives (E602)
+KIND_CHECKS = {
+    "article": (_unarchived_sources, _article_source),
+    "event": (_no_source, _unarchived_sources),
+    "claim": (_no_source, _unarchived_sources, _stale_claim),
+    "person": (_unarchived_sources, _orphan),
+    "place": (_unarchived_sources, _orphan),
+    "organization": (_unarchived_sources, _orphan),
+    "page": (_unarchived_sources,),
+}
 
 
 def _describe(title, publisher, url) -> str:

@@ -119,62 +119,17 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
     """Read ``dossier.yaml`` (defaults when absent). Problems come back as diagnostics."""
     root = Path(root).resolve()
     diags: list[dg.Diagnostic] = []
-    values: dict = {}
-    path = root / CONFIG_FILE
-    rel = CONFIG_FILE
-    if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            diags.append(dg.error("D108", f"config could not be read: {exc}", rel))
-            text = ""
-        try:
-            loaded = load_yaml(text)
-        except YamlProblem as exc:
-            diags.append(dg.error("D108", f"config: {exc.message}", rel, None if exc.line is None else exc.line + 1))
-            loaded = None
-        if loaded is not None and loaded.data is not None and not isinstance(loaded.data, dict):
-            diags.append(dg.error("D108", "config must be a mapping of keys to values", rel, 1))
-        elif loaded is not None and loaded.data:
-            for key, line in loaded.duplicates:
-                diags.append(dg.warning("D106", f'config: key "{key}" appears twice; the last one wins', rel, line + 1))
-            for key, value in loaded.data.items():
-                line = loaded.key_lines.get(str(key), 0) + 1
-                expected = KNOWN_KEYS.get(key)
-                if expected is None:
-                    diags.append(dg.warning("D105", f'config: unknown key "{key}" is ignored', rel, line,
-                                            hint="known keys: " + ", ".join(sorted(KNOWN_KEYS))))
-                    continue
-                if value is None:
-                    continue
-                if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
-                    value = str(value)
-                problem = _value_problem(key, value, expected)
-                if problem:
-                    diags.append(dg.error("D108", f"config: {key} {problem}", rel, line))
-                    continue
-                values[key] = value
+    values = _read_values(root / CONFIG_FILE, diags)
     if base_url is not None:
         values["base_url"] = base_url
     if "base_url" in values:
-        url = values["base_url"].strip()
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https", "") or (parts.scheme and not parts.netloc):
-            diags.append(dg.error("D108", f'config: base_url "{url}" must be an absolute http(s) URL or a path', rel))
-            url = "/"
-        if not url.endswith("/"):
-            url += "/"
-        values["base_url"] = url
+        values["base_url"] = _clean_base_url(values["base_url"], diags)
     if "keep" in values:
         values["keep"] = tuple(str(k) for k in values["keep"])
     if "embeds" in values:
         values["embeds"] = tuple(str(h).strip().lower() for h in values["embeds"] if str(h).strip())
     if "feeds" in values:
-        diags.extend(_check_feeds(values["feeds"], rel))
-    if "languages" in values:
-        diags.extend(_apply_languages(values, rel, loaded.key_lines.get("languages", 0) + 1))
-    if "map" in values:
-        diags.extend(_check_map(values["map"], rel, loaded.key_lines.get("map", 0) + 1))
+        diags.extend(_check_feeds(values["feeds"], CONFIG_FILE))
     values.setdefault("title", root.name)
     return Config(root=str(root), drafts=drafts, **values), diags
 
@@ -227,6 +182,68 @@ def _languages(raw: list, rel: str, line: int | None) -> tuple[tuple, list[dg.Di
         out.append(Language(code, str(item.get("name") or code), direction, calendar, str(item.get("title") or ""),
                             str(item.get("description") or ""), folder))
     return tuple(out), diags
+
+
+def _read_values(path: Path, diags: list) -> dict:
+    """The known keys of ``dossier.yaml`` with values of the right type; the rest reported in ``diags``."""
+    rel = CONFIG_FILE
+    if not path.is_file():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        diags.append(dg.error("D108", f"config could not be read: {exc}", rel))
+        text = ""
+    try:
+        loaded = load_yaml(text)
+    except YamlProblem as exc:
+        diags.append(dg.error("D108", f"config: {exc.message}", rel, None if exc.line is None else exc.line + 1))
+        return {}
+    if loaded.data is not None and not isinstance(loaded.data, dict):
+        diags.append(dg.error("D108", "config must be a mapping of keys to values", rel, 1))
+        return {}
+    if not loaded.data:
+        return {}
+    for key, line in loaded.duplicates:
+        diags.append(dg.warning("D106", f'config: key "{key}" appears twice; the last one wins', rel, line + 1))
+    values = {}
+    for key, value in loaded.data.items():
+        value = _typed(key, value, loaded.key_lines.get(str(key), 0) + 1, diags)
+        if value is not None:
+            values[key] = value
+    if "languages" in values:
+        diags.extend(_apply_languages(values, rel, loaded.key_lines.get("languages", 0) + 1))
+    if "map" in values:
+        diags.extend(_check_map(values["map"], rel, loaded.key_lines.get("map", 0) + 1))
+    return values
+
+
+def _typed(key, value, line: int, diags: list):
+    """``value`` when ``key`` is known and ``value`` has its type (numbers become text where text is expected)."""
+    rel = CONFIG_FILE
+    expected = KNOWN_KEYS.get(key)
+    if expected is None:
+        diags.append(dg.warning("D105", f'config: unknown key "{key}" is ignored', rel, line,
+                                hint="known keys: " + ", ".join(sorted(KNOWN_KEYS))))
+        return None
+    if value is None:
+        return None
+    if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    problem = _value_problem(key, value, expected)
+    if problem:
+        diags.append(dg.error("D108", f"config: {key} {problem}", rel, line))
+        return None
+    return value
+
+
+def _clean_base_url(url: str, diags: list) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "") or (parts.scheme and not parts.netloc):
+        diags.append(dg.error("D108", f'config: base_url "{url}" must be an absolute http(s) URL or a path', CONFIG_FILE))
+        url = "/"
+    return url if url.endswith("/") else url + "/"
 
 
 def _check_feeds(feeds: dict, rel: str) -> list[dg.Diagnostic]:

@@ -141,12 +141,8 @@ def parse_date(value, approximate: bool = False) -> PartialDate:
     """
     if isinstance(value, bool):
         raise DateError(f"{value!r} is not a date")
-    if isinstance(value, _dt.datetime):
-        off = value.utcoffset()
-        return PartialDate(value.year, value.month, value.day, value.hour, value.minute,
-                           None if off is None else int(off.total_seconds() // 60), approximate)
     if isinstance(value, _dt.date):
-        return PartialDate(value.year, value.month, value.day, approximate=approximate)
+        return _from_date_object(value, approximate)
     if isinstance(value, int):
         value = str(value)
     if not isinstance(value, str):
@@ -156,19 +152,35 @@ def parse_date(value, approximate: bool = False) -> PartialDate:
     if m:
         approximate = True
         text = text[m.end():]
+    y, mo, d, hh, mm, tz = _date_parts(text, value)
+    _check_parts(value, y, mo, d, hh, mm)
+    return PartialDate(y, mo, d, hh, mm, _offset(tz, value), approximate)
+
+
+def _from_date_object(value: _dt.date, approximate: bool) -> PartialDate:
+    if isinstance(value, _dt.datetime):
+        off = value.utcoffset()
+        return PartialDate(value.year, value.month, value.day, value.hour, value.minute,
+                           None if off is None else int(off.total_seconds() // 60), approximate)
+    return PartialDate(value.year, value.month, value.day, approximate=approximate)
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def _date_parts(text: str, value) -> tuple:
+    """(year, month, day, hour, minute, offset text) from an ISO or a worded date."""
     m = _ISO.match(text)
     if m:
-        y = int(m["y"])
-        mo = int(m["m"]) if m["m"] else None
-        d = int(m["d"]) if m["d"] else None
-        hh = int(m["H"]) if m["H"] else None
-        mm = int(m["M"]) if m["M"] else None
-        tz = m["tz"]
-    else:
-        w = _WORDY.match(text)
-        if not w or w["mon"].lower() not in _MONTHS:
-            raise DateError(f'"{value}" is not a date (write 2021, 2021-08, 2021-08-15 or 2021-08-15T21:00+04:30)')
-        y, mo, d, hh, mm, tz = int(w["y"]), _MONTHS[w["mon"].lower()], int(w["d"]) if w["d"] else None, None, None, None
+        return int(m["y"]), _int(m["m"]), _int(m["d"]), _int(m["H"]), _int(m["M"]), m["tz"]
+    w = _WORDY.match(text)
+    if not w or w["mon"].lower() not in _MONTHS:
+        raise DateError(f'"{value}" is not a date (write 2021, 2021-08, 2021-08-15 or 2021-08-15T21:00+04:30)')
+    return int(w["y"]), _MONTHS[w["mon"].lower()], _int(w["d"]), None, None, None
+
+
+def _check_parts(value, y, mo, d, hh, mm) -> None:
     if not 1 <= y <= 9999:
         raise DateError(f'"{value}": year must be between 1 and 9999')
     if mo is not None and not 1 <= mo <= 12:
@@ -180,17 +192,19 @@ def parse_date(value, approximate: bool = False) -> PartialDate:
             raise DateError(f'"{value}": day {d} is not in {_dt.date(y, mo, 1):%B %Y}') from None
     if hh is not None and (hh > 23 or mm > 59):
         raise DateError(f'"{value}": time must be between 00:00 and 23:59')
-    offset = None
-    if tz:
-        if tz == "Z":
-            offset = 0
-        else:
-            digits = tz[1:].replace(":", "")
-            oh, om = int(digits[:2]), int(digits[2:])
-            if oh > 14 or om > 59:
-                raise DateError(f'"{value}": offset {tz} is out of range')
-            offset = (oh * 60 + om) * (1 if tz[0] == "+" else -1)
-    return PartialDate(y, mo, d, hh, mm, offset, approximate)
+
+
+def _offset(tz: str | None, value) -> int | None:
+    """Minutes east of UTC from "Z", "+04:30" or "-0500"."""
+    if not tz:
+        return None
+    if tz == "Z":
+        return 0
+    digits = tz[1:].replace(":", "")
+    oh, om = int(digits[:2]), int(digits[2:])
+    if oh > 14 or om > 59:
+        raise DateError(f'"{value}": offset {tz} is out of range')
+    return (oh * 60 + om) * (1 if tz[0] == "+" else -1)
 
 
 def _month_hint(y, mo, d) -> str:

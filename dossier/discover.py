@@ -108,21 +108,64 @@ def scan(root: Path, known: dict[str, tuple[int, int]] | None = None, settled_be
             if known.get(rel) == stamp and st.st_mtime_ns < (settled_before - 2) * 1e9:
                 out.unchanged.append(rel)
                 continue
-            try:
-                raw = full.read_bytes()
-            except OSError as exc:
-                diags.append(dg.error("D100", f"could not read file: {exc.strerror or exc}", rel))
-                continue
-            digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                diags.append(dg.error("D100", f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8", rel))
-                continue
-            if "\x00" in text:
-                diags.append(dg.error("D100", "contains NUL bytes: binary file named .md?", rel))
-                continue
-            parts = rel_path.relative_to(CONTENT_DIR).parts
-            kind = KINDS.get(parts[0], "page") if len(parts) > 1 else "page"
-            files.append(SourceFile(rel, kind, text, digest))
+            source = _read(full, rel, rel_path, diags)
+            if source is not None:
+                files.append(source)
     return out
+
+
+def scan_changed(root: Path, known: dict[str, tuple[int, int]], changed) -> Found | None:
+    """Like :func:`scan` when only the files in ``changed`` (project-relative paths, from a file watcher)
+    can differ from ``known``: only they are looked at. None when a whole walk must decide (a folder,
+    a symlink, a name not in NFC)."""
+    out = Found(stats=dict(known))
+    failed = set()
+    for rel in sorted(changed):
+        parts = rel.split("/")
+        if parts[0] != CONTENT_DIR or any(is_ignored(p) for p in parts) or not rel.endswith((".md", ".markdown")):
+            continue  # not content (templates, config), or a file the walk skips too
+        full = root / rel
+        if not os.path.lexists(full):
+            out.stats.pop(rel, None)
+            continue
+        if full.is_symlink() or not full.is_file() or not unicodedata.is_normalized("NFC", rel):
+            return None
+        if rel not in known and _has_twin(full):
+            return None  # the walk reports the two spellings of one name
+        st = full.stat()
+        out.stats[rel] = (st.st_mtime_ns, st.st_size)
+        source = _read(full, rel, Path(rel), out.diagnostics)
+        if source is None:
+            failed.add(rel)
+        else:
+            out.files.append(source)
+    fresh = {f.path for f in out.files} | failed
+    out.unchanged.extend(p for p in sorted(out.stats) if p not in fresh)
+    return out
+
+
+def _has_twin(full: Path) -> bool:
+    """Another file in the same folder whose name is the same once NFC-normalised."""
+    name = unicodedata.normalize("NFC", full.name)
+    return sum(unicodedata.normalize("NFC", n) == name for n in os.listdir(full.parent)) > 1
+
+
+def _read(full: Path, rel: str, rel_path: Path, diags: list) -> SourceFile | None:
+    """The file as text with its kind and digest; None (and a diagnostic) when it cannot be read as UTF-8 text."""
+    try:
+        raw = full.read_bytes()
+    except OSError as exc:
+        diags.append(dg.error("D100", f"could not read file: {exc.strerror or exc}", rel))
+        return None
+    digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        diags.append(dg.error("D100", f"not UTF-8 text (invalid byte at offset {exc.start}); save the file as UTF-8", rel))
+        return None
+    if "\x00" in text:
+        diags.append(dg.error("D100", "contains NUL bytes: binary file named .md?", rel))
+        return None
+    parts = rel_path.relative_to(CONTENT_DIR).parts
+    kind = KINDS.get(parts[0], "page") if len(parts) > 1 else "page"
+    return SourceFile(rel, kind, text, digest)

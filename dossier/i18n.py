@@ -65,12 +65,4 @@ def translations(dirs: tuple[Path, ...], language: str) -> _gettext.NullTranslat
     return merged if merged is not None else NullTranslations()
 
 
-def packaged_dirs() -> tuple[Path, ...]:
-    """The built-in default theme's catalogs (for code that has no theme at hand)."""
-    from .render.theme import packaged_theme_dir
-
-    default = packaged_theme_dir("default")
-    return locale_dirs(Path("/nonexistent"), [default] if default else [])
-
-
-__all__ = ["N_", "is_rtl", "DOMAIN", "LOCALE_DIR", "locale_candidates", "locale_dirs", "translations", "packaged_dirs"]
+__all__ = ["N_", "is_rtl", "DOMAIN", "LOCALE_DIR", "locale_candidates", "locale_dirs", "translations"]

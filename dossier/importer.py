@@ -400,20 +400,7 @@ def render_article(title: str, paragraphs: list[str], meta: dict, entities: list
         authors = [a.strip() for a in re.split(r";|\band\b|,", meta["author"]) if a.strip()]
         lines.append("authors: [" + ", ".join(_q(a) for a in authors) + "]")
     lines.append(f"# imported by dossier import from {source_file} on {today.isoformat()}; check every field")
-    source = []
-    if meta.get("title"):
-        source.append(f"  title: {_q(meta['title'])}")
-    elif title:
-        source.append(f"  title: {_q(title)}")
-    if meta.get("sitename"):
-        source.append(f"  publisher: {_q(meta['sitename'])}")
-    if meta.get("url"):
-        source.append(f"  url: {_q(meta['url'])}")
-        source.append("  # archived_url: https://web.archive.org/web/" + meta["url"])
-    if date:
-        source.append(f"  published: {date}")
-    if meta.get("language"):
-        source.append(f"  language: {meta['language']}")
+    source = _source_lines(title, meta, date)
     if source:
         lines.append("source:")
         lines.extend(source)
@@ -425,6 +412,23 @@ def render_article(title: str, paragraphs: list[str], meta: dict, entities: list
     lines.append("")
     body = "\n\n".join(_escape_markdown(p) for p in paragraphs)
     return "\n".join(lines) + "\n" + body + ("\n" if body else "")
+
+
+def _source_lines(title: str, meta: dict, date) -> list[str]:
+    """The ``source:`` mapping of an imported article, one YAML line each."""
+    source = []
+    if meta.get("title") or title:
+        source.append(f"  title: {_q(meta.get('title') or title)}")
+    if meta.get("sitename"):
+        source.append(f"  publisher: {_q(meta['sitename'])}")
+    if meta.get("url"):
+        source.append(f"  url: {_q(meta['url'])}")
+        source.append("  # archived_url: https://web.archive.org/web/" + meta["url"])
+    if date:
+        source.append(f"  published: {date}")
+    if meta.get("language"):
+        source.append(f"  language: {meta['language']}")
+    return source
 
 
 def import_file(file: Path, site: Site, root: Path, dry_run: bool = False,
@@ -469,7 +473,7 @@ def import_file(file: Path, site: Site, root: Path, dry_run: bool = False,
     if meta.get("url"):
         for doc in site.documents.values():
             src = doc.fields.get("source")
-            if isinstance(src, dict) and src.get("url") == meta["url"]:
+            if src is not None and src.url == meta["url"]:
                 report.notes.append(f"{doc.path} already cites this URL as its source")
     report.text = render_article(title, paragraphs, meta, report.entities, file.name, today)
     if dry_run:

@@ -86,7 +86,10 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
-    """An external source (a mapping) or, when ``link`` is set, an article in the dossier."""
+    """A source: an external one (a mapping) or, when ``link`` is set, an article in the dossier.
+
+    Both an article's single ``source:`` and every entry of ``sources:`` are SourceRefs.
+    """
 
     url: str | None = None
     title: str | None = None
@@ -96,6 +99,14 @@ class SourceRef:
     language: str | None = None
     link: int | None = None  # index into Document.links for a wiki-link source
     line: int | None = None
+    published: PartialDate | None = None  # (article ``source:``) when the original appeared
+    translated_from: str | None = None  # (article ``source:``) language of the original
+    translator: str | None = None
+
+    @property
+    def when(self) -> PartialDate | None:
+        """The date shown for the source: ``date``, else ``published``."""
+        return self.date or self.published
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +139,17 @@ class Document:
     text: str  # plain text of the body (for summaries and search)
     digest: str
     diagnostics: tuple[Diagnostic, ...] = ()
+    lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> its line in the file (1-based)
+    alias_lines: tuple[int, ...] = ()  # the line of each entry of ``aliases`` (empty when unknown)
+
     refs: tuple[Ref, ...] = ()  # files and site-absolute URLs the body points to (checked by resolve)
+
+    def line(self, *keys: str, default: int | None = None) -> int | None:
+        """The line of the first of ``keys`` present in the front matter."""
+        for key in keys:
+            if key in self.lines:
+                return self.lines[key]
+        return default
 
     @property
     def date(self) -> PartialDate | None:
@@ -179,9 +200,35 @@ class Backlink:
     context: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What other pages show of a document (listings, backlinks, related lists, feeds, exports).
+
+    Computed once at resolve time. ``digest`` covers every field: when it is
+    unchanged, no page that merely shows this document needs rendering again.
+    """
+
+    id: DocId
+    kind: str
+    title: str
+    url: str | None  # site path below the prefix ("articles/x/"); None: no page
+    slug: str
+    date: PartialDate | None
+    end: PartialDate | None
+    summary: str
+    lang: str | None
+    aliases: tuple[str, ...]
+    status: str | None
+    type: str | None
+    tags: tuple[str, ...]
+    sensitive: bool
+    versions: tuple = ()  # multilingual dossiers: (language, id) of this document, then of every version of it
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
-    """The resolved dossier graph. Built once per build by resolve()."""
+    """The resolved dossier graph. Built once per build by resolve(); never changed afterwards."""
 
     config: Any
     documents: dict[DocId, Document]
@@ -199,6 +246,11 @@ class Site:
     sections: dict = field(default_factory=dict)  # _index.md intros: folder ("" home, "articles") -> Document
     assets: dict = field(default_factory=dict)  # non-Markdown file under content/ -> its URL below the root
     images: dict = field(default_factory=dict)  # raster image path -> images.ImageInfo
+    cards: Mapping[DocId, Card] = field(default_factory=dict)
+
+    def body(self, doc: Document) -> str:
+        """The HTML (with link slots) of ``doc``: in the document, or read from the cache."""
+        return doc.body_html if doc.body_html is not None else self.bodies(doc.path)
 
     def doc(self, doc_id: DocId) -> Document:
         return self.documents[doc_id]
@@ -221,5 +273,5 @@ class Output:
     data: bytes
 
 
-for _cls in (Link, Ref, Heading, SourceRef, InlineEvent, Document, Failed, Event, Backlink):
+for _cls in (Link, Ref, Heading, SourceRef, InlineEvent, Document, Failed, Event, Backlink, Card):
     _cls.__reduce__ = _fast_reduce

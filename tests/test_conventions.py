@@ -44,7 +44,7 @@ def test_author_description_permalink_and_path_aliases():
     f = d.fields
     assert f["authors"] == ("n8fr8",) and f["summary"] == "The lede." and f["permalink"] == "2010/03/02/old/"
     assert f["aliases"] == ("Other name",) and f["previous_slugs"] == ("/old/path",)
-    assert f["_lines"]["previous_slugs"] == 7
+    assert d.lines["previous_slugs"] == 7
 
 
 def test_toml_front_matter():

@@ -94,7 +94,7 @@ def test_without_an_index_the_build_warns_and_the_page_says_so(make_site, monkey
 
 
 def test_pagefind_comes_from_the_python_package():
-    from dossier.search import pagefind_binary
+    from dossier.render.search import pagefind_binary
 
     binary = pagefind_binary()
     assert binary is not None and binary.is_file(), "pip install 'pagefind[bin]' (a dossier dependency)"

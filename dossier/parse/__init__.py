@@ -14,7 +14,7 @@ from .. import progress
 from ..model import FOLDERS, Document, Failed, SourceFile
 from ..names import slugify
 from .conventions import FileName, read_name
-from .fields import validate_fields
+from .fields import synonym_lines, validate_fields
 from .shortcodes import convert as convert_shortcodes
 from .frontmatter import FrontMatterError, load_front_matter, split_front_matter
 from .markdown import Renderer
@@ -120,9 +120,9 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
              for key, line in loaded.duplicates]
     name = read_name(source.path)
     section = is_section(source, name)
+    data = _from_name(loaded.data, name)
     fields, links, field_diags = validate_fields(
-        "section" if section else source.kind, _from_name(loaded.data, name), source.path, loaded.key_lines,
-        loaded.item_lines, split.lines
+        "section" if section else source.kind, data, source.path, loaded.key_lines, loaded.item_lines, split.lines
     )
     diags.extend(field_diags)
     if any(d.is_error for d in diags):
@@ -173,8 +173,23 @@ def _parse(source: SourceFile, options: ParseOptions) -> Document | Failed:
         text=result.text,
         digest=source.digest,
         diagnostics=tuple(diags),
+        lines=field_lines(synonym_lines(data, loaded.key_lines)),
+        alias_lines=alias_lines(fields, loaded.item_lines),
         refs=tuple(result.refs),
     )
+
+
+def field_lines(key_lines: dict) -> dict[str, int]:
+    """Front-matter key -> 1-based line in the file (the YAML starts on line 2)."""
+    return {k: v + 2 for k, v in key_lines.items() if isinstance(k, str)}
+
+
+def alias_lines(fields: dict, item_lines: dict) -> tuple[int, ...]:
+    """The line of each alias, when every entry of ``aliases:`` was kept."""
+    lines = item_lines.get("aliases")
+    if "aliases" in fields and lines and len(lines) == len(fields["aliases"]):
+        return tuple(v + 2 for v in lines)
+    return ()
 
 
 class _OverBudget(Exception):

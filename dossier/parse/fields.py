@@ -292,8 +292,9 @@ def _article_source(ctx, key, value):
     if not isinstance(value, dict):
         ctx.err("D104", key, f"source: expected a mapping (publisher, url, published...), got {_type_name(value)}")
         return None
-    return _source_mapping(ctx, key, value,
-                           fields=("publisher", "url", "archived_url", "published", "language", "translated_from", "translator", "title", "date"))
+    m = _source_mapping(ctx, key, value,
+                        fields=("publisher", "url", "archived_url", "published", "language", "translated_from", "translator", "title", "date"))
+    return SourceRef(**m, line=ctx.line_of(key)) if m else None
 
 
 def _range(ctx, key, value, item=None):
@@ -340,20 +341,10 @@ def _inline_events(ctx, key, value):
         if not ref and (not title or "date" not in raw):
             ctx.err("D103", key, "events: an inline event needs a title and a date (or ref: to an existing event)", i)
             continue
-        date = end = None
-        try:
-            if "date" in raw:
-                date = parse_date(raw["date"], bool(raw.get("approximate")))
-            if raw.get("end") is not None:
-                end = parse_date(raw["end"])
-        except DateError as exc:
-            ctx.err("D301", key, f"events: {exc}", i)
+        dates = _inline_dates(ctx, key, raw, i)
+        if dates is None:
             continue
-        if date and end:
-            problem = check_range(date, end)
-            if problem:
-                ctx.err("D302", key, f"events: {problem}", i)
-                continue
+        date, end = dates
         place = ctx.link(_target(str(raw["place"])), "events", line) if raw.get("place") else None
         people = tuple(ctx.link(_target(str(p)), "events", line) for p in _as_list(raw.get("people")))
         orgs = tuple(ctx.link(_target(str(p)), "events", line) for p in _as_list(raw.get("organizations")))
@@ -361,6 +352,24 @@ def _inline_events(ctx, key, value):
         summary = clean_text(str(raw.get("summary", "") or ""))
         out.append(InlineEvent(title or "", date or PartialDate(1), end, summary, place, people, orgs, tags, ref_idx, line))
     return tuple(out)
+
+
+def _inline_dates(ctx, key, raw: dict, i: int):
+    """(date, end) of an inline event, either None when absent; None (and an error) when invalid."""
+    date = end = None
+    try:
+        if "date" in raw:
+            date = parse_date(raw["date"], bool(raw.get("approximate")))
+        if raw.get("end") is not None:
+            end = parse_date(raw["end"])
+    except DateError as exc:
+        ctx.err("D301", key, f"events: {exc}", i)
+        return None
+    problem = check_range(date, end) if date and end else None
+    if problem:
+        ctx.err("D302", key, f"events: {problem}", i)
+        return None
+    return date, end
 
 
 def _as_list(value) -> list:
@@ -382,7 +391,7 @@ _CONVERTERS: dict[str, Callable] = {
 }
 
 
-def _synonyms(data: dict, key_lines: dict, item_lines: dict) -> dict:
+def _synonyms(data: dict) -> dict:
     """``author: X`` is ``authors: [X]``, ``description:`` the summary, ``url:`` the permalink.
 
     Hugo's ``aliases`` entries that start with "/" are old addresses (redirects), not names.
@@ -392,19 +401,36 @@ def _synonyms(data: dict, key_lines: dict, item_lines: dict) -> dict:
         ours = SYNONYMS.get(key) if isinstance(key, str) else None
         if ours and ours not in data:
             out[ours] = value
-            for lines in (key_lines, item_lines):
-                if key in lines:
-                    lines[ours] = lines[key]
         elif not ours:
             out[key] = value
+    _path_aliases(out)
+    return out
+
+
+def _path_aliases(out: dict) -> None:
+    """Hugo's ``aliases`` entries that start with "/" move to ``previous_slugs`` (they are old addresses)."""
     aliases = out.get("aliases")
-    if isinstance(aliases, list) and any(isinstance(a, str) and a.startswith("/") for a in aliases):
-        paths = [a for a in aliases if isinstance(a, str) and a.startswith("/")]
-        out["aliases"] = [a for a in aliases if a not in paths]
-        previous = out.get("previous_slugs")
-        out["previous_slugs"] = (previous if isinstance(previous, list) else [previous] if previous else []) + paths
-        if "previous_slugs" not in key_lines and "aliases" in key_lines:
-            key_lines["previous_slugs"] = key_lines["aliases"]
+    if not _has_paths(aliases):
+        return
+    paths = [a for a in aliases if isinstance(a, str) and a.startswith("/")]
+    out["aliases"] = [a for a in aliases if a not in paths]
+    previous = out.get("previous_slugs")
+    out["previous_slugs"] = (previous if isinstance(previous, list) else [previous] if previous else []) + paths
+
+
+def _has_paths(aliases) -> bool:
+    return isinstance(aliases, list) and any(isinstance(a, str) and a.startswith("/") for a in aliases)
+
+
+def synonym_lines(data: dict, lines: dict) -> dict:
+    """Key (or item) positions under the names ``_synonyms`` gives the keys of ``data``."""
+    out = dict(lines)
+    for key in data:
+        ours = SYNONYMS.get(key) if isinstance(key, str) else None
+        if ours and ours not in data and key in lines:
+            out[ours] = lines[key]
+    if "previous_slugs" not in out and "aliases" in out and _has_paths(data.get("aliases")):
+        out["previous_slugs"] = out["aliases"]
     return out
 
 
@@ -422,12 +448,12 @@ def _unknown_key_note(ctx, key: str, schema: dict) -> None:
 
 def validate_fields(kind: str, data: dict, path: str, key_lines: dict, item_lines: dict, lines: list[str]):
     """Typed fields, links from front matter, diagnostics."""
-    key_lines, item_lines = dict(key_lines), dict(item_lines)
+    key_lines, item_lines = synonym_lines(data, key_lines), synonym_lines(data, item_lines)
     ctx = _Ctx(path, key_lines, item_lines, lines)
     schema = {**COMMON, **SCHEMAS.get(kind, {})}
     fields: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    data = _synonyms(data, key_lines, item_lines)
+    data = _synonyms(data)
     for key, value in data.items():
         if not isinstance(key, str):
             ctx.diags.append(dg.warning("D105", f"front matter key {key!r} is not text; ignored", path))
@@ -457,9 +483,6 @@ def validate_fields(kind: str, data: dict, path: str, key_lines: dict, item_line
         fields["date"] = fields["date"].with_approximate(True)
     if extra:
         fields["extra"] = extra
-    fields["_lines"] = {k: v + 2 for k, v in key_lines.items() if isinstance(k, str)}
-    if "aliases" in fields and "aliases" in item_lines and len(item_lines["aliases"]) == len(fields["aliases"]):
-        fields["_alias_lines"] = tuple(v + 2 for v in item_lines["aliases"])
     return fields, ctx.links, ctx.diags
 
 

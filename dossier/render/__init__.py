@@ -1,7 +1,7 @@
 """Stage 4: Site + Theme + routes -> Outputs (bytes for each output file)."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import jinja2
 
@@ -9,19 +9,9 @@ from .. import diagnostics as dg
 from ..dates import PartialDate, format_date, format_range
 from ..model import Output, Route, Site
 from ..resolve.routes import output_path
+from .registry import OUTPUTS, PAGE_VIEWS, POST_WRITE
 from .theme import Theme, ThemeError
 from .views import View, Views, is_rtl
-
-
-# Extra outputs written by every build besides the routed pages: feeds, sitemap,
-# timeline exports... Each is a function (site, views) -> iterable of Output.
-# Modules add themselves with @output; render/exports.py etc. are imported below.
-OUTPUTS: list[Callable] = []
-
-
-def output(func: Callable) -> Callable:
-    OUTPUTS.append(func)
-    return func
 
 
 class RenderError(Exception):
@@ -83,7 +73,7 @@ def language_name(code, in_language: str = "en") -> str:
 
 def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | None = None) -> Iterator[tuple[Route, View, Output]]:
     """Render each route; a template problem raises :class:`RenderError` naming the template file:line."""
-    views = views or Views(site)
+    views = views or Views(site, PAGE_VIEWS)
     install_filters(theme, site)
     installed = site.config.language
     cache: dict[str, jinja2.Template] = {}
@@ -114,15 +104,9 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
 
 
 def render_outputs(site: Site, views: Views) -> Iterator[Output]:
-    """Every registered extra output (see OUTPUTS)."""
+    """Every extra output listed in ``registry.OUTPUTS``."""
     for func in OUTPUTS:
         yield from func(site, views)
 
 
-__all__ = ["render", "render_outputs", "output", "OUTPUTS", "RenderError", "Theme", "ThemeError", "Views"]
-
-from . import exports  # noqa: E402,F401  (timeline.json, events.json, events.csv, places.geojson)
-from . import timemap  # noqa: E402,F401  (the /map/ page view and entity mini-maps)
-from . import sources  # noqa: E402,F401  (the /sources/ page view)
-from . import feeds, jsonld, redirects  # noqa: E402,F401  (feeds, sitemap, robots.txt; JSON-LD; previous_slugs redirects)
-from .. import search  # noqa: E402,F401  (the /search/ page view and the Pagefind POST_WRITE hook)
+__all__ = ["render", "render_outputs", "OUTPUTS", "PAGE_VIEWS", "POST_WRITE", "RenderError", "Theme", "ThemeError", "Views"]

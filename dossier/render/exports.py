@@ -20,7 +20,6 @@ from typing import Iterator
 
 from ..dates import DAY, MINUTE, MONTH, PartialDate, format_range
 from ..model import Event, Output, Site
-from . import output
 
 EXPORTS_VERSION = 1
 
@@ -258,6 +257,37 @@ def _cell(value) -> str:
     return text
 
 
+def _range_cells(name: str, pair) -> dict:
+    return {f"{name}_min": pair[0] if pair else "", f"{name}_max": pair[1] if pair else ""}
+
+
+def _csv_row(x: _Export, ev: Event) -> dict:
+    fields = x.event_fields(ev)
+    casualties = fields.get("casualties") or {}
+    coords = x.coordinates(ev.place) or ("", "")
+    sources = [x.doc_url(s) or x.title(s) for s in ev.sources]
+    sources += [s.url or s.title or s.publisher or "" for s in ev.external_sources]
+    return {
+        "id": ev.id,
+        "title": ev.title,
+        "date": ev.date.iso(),
+        "precision": ev.date.precision,
+        "approximate": ev.date.approximate,
+        "end": ev.end.iso() if ev.end else "",
+        "place": x.title(ev.place) if ev.place else "",
+        "latitude": coords[0],
+        "longitude": coords[1],
+        "location_precision": fields.get("location_precision", ""),
+        "people": LIST_SEPARATOR.join(x.title(p) for p in ev.people),
+        "organizations": LIST_SEPARATOR.join(x.title(o) for o in ev.organizations),
+        "tags": LIST_SEPARATOR.join(ev.tags),
+        **_range_cells("killed", casualties.get("killed")),
+        **_range_cells("injured", casualties.get("injured")),
+        "sources": LIST_SEPARATOR.join(s for s in sources if s),
+        "url": x.event_url(ev) or "",
+    }
+
+
 def events_csv(site: Site) -> bytes:
     """UTF-8 *with* a byte-order mark and CRLF line ends (RFC 4180).
 
@@ -270,33 +300,7 @@ def events_csv(site: Site) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for ev in site.events:
-        fields = x.event_fields(ev)
-        casualties = fields.get("casualties") or {}
-        coords = x.coordinates(ev.place)
-        sources = [x.doc_url(s) or x.title(s) for s in ev.sources]
-        sources += [s.url or s.title or s.publisher or "" for s in ev.external_sources]
-        killed, injured = casualties.get("killed"), casualties.get("injured")
-        row = {
-            "id": ev.id,
-            "title": ev.title,
-            "date": ev.date.iso(),
-            "precision": ev.date.precision,
-            "approximate": ev.date.approximate,
-            "end": ev.end.iso() if ev.end else "",
-            "place": x.title(ev.place) if ev.place else "",
-            "latitude": coords[0] if coords else "",
-            "longitude": coords[1] if coords else "",
-            "location_precision": fields.get("location_precision", ""),
-            "people": LIST_SEPARATOR.join(x.title(p) for p in ev.people),
-            "organizations": LIST_SEPARATOR.join(x.title(o) for o in ev.organizations),
-            "tags": LIST_SEPARATOR.join(ev.tags),
-            "killed_min": killed[0] if killed else "",
-            "killed_max": killed[1] if killed else "",
-            "injured_min": injured[0] if injured else "",
-            "injured_max": injured[1] if injured else "",
-            "sources": LIST_SEPARATOR.join(s for s in sources if s),
-            "url": x.event_url(ev) or "",
-        }
+        row = _csv_row(x, ev)
         writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
     return buf.getvalue().encode("utf-8-sig")
 
@@ -335,7 +339,6 @@ def places_geojson(site: Site) -> dict:
 
 # ------------------------------------------------------------------ output
 
-@output
 def timeline_exports(site: Site, views) -> Iterator[Output]:
     yield Output("timeline.json", _json_bytes(timeline_json(site), "events"))
     yield Output("events.json", _json_bytes(events_json(site), "events"))

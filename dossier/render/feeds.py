@@ -28,7 +28,6 @@ from typing import Iterator
 
 from ..model import Document, Output, Site
 from ..names import slugify
-from . import output
 from .jsonld import absolute
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -107,7 +106,7 @@ def _item(site: Site, views, doc: Document) -> dict:
         "authors": [xml_text(a) for a in f.get("authors", ())],
         "tags": [(slugify(t), xml_text(t)) for t in f.get("tags", ())],
         "lang": f.get("lang"),
-        "external_url": (f["source"].get("url") if isinstance(f.get("source"), dict) else getattr(f.get("source"), "url", None)),
+        "external_url": getattr(f.get("source"), "url", None),
     }
 
 
@@ -252,7 +251,6 @@ def robots(site: Site) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-@output
 def feeds(site: Site, views) -> Iterator[Output]:
     config = site.config
     docs = feed_articles(site)
@@ -268,8 +266,11 @@ def feeds(site: Site, views) -> Iterator[Output]:
         path = f"tags/{tag_slug}/feed.xml"
         yield Output(path, atom(site, views, feed_articles(site, tag_slug), path,
                                 xml_text(f"#{name} · {config.title}"), f"tags/{tag_slug}/"))
+
+
+def site_files(site: Site, views) -> Iterator[Output]:
     yield Output("sitemap.xml", sitemap(site))
     yield Output("robots.txt", robots(site))
 
 
-__all__ = ["xml_text", "atom", "json_feed", "sitemap", "robots", "feed_articles", "base_url_note"]
+__all__ = ["xml_text", "atom", "json_feed", "sitemap", "robots", "feed_articles", "base_url_note", "feeds", "site_files"]

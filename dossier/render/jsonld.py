@@ -63,6 +63,20 @@ def absolute(config, path: str) -> str:
     return config.origin + config.prefix + path.lstrip("/")
 
 
+def add_translations_jsonld(views, doc, data: dict) -> None:
+    """schema.org: a version says its language, the original lists its translations, a translation its original."""
+    tr, site, config = views.tr, views.site, views.site.config
+    data["inLanguage"] = tr.lang_of[doc.id]
+    original = tr.canon(doc.id)
+    if original != doc.id and original in site.urls:
+        data["translationOfWork"] = {"@type": "CreativeWork", "url": absolute(config, site.urls[original]),
+                                     "inLanguage": tr.lang_of[original]}
+    others = [d for _code, d in sorted(tr.versions.get(original, {}).items()) if d != doc.id]
+    if original == doc.id and others:
+        data["workTranslation"] = [{"@type": "CreativeWork", "url": absolute(config, site.urls[d]),
+                                    "inLanguage": tr.lang_of[d]} for d in others if d in site.urls]
+
+
 def _iso(d) -> str | None:
     return d.iso() if d is not None else None
 
@@ -148,136 +162,161 @@ def _source_nodes(c, doc) -> list:
 
 
 def _external(src) -> dict | None:
-    """A SourceRef (or the article's ``source`` mapping) as a CreativeWork."""
-    get = src.get if isinstance(src, dict) else (lambda k: getattr(src, k, None))
-    if getattr(src, "link", None) is not None:
+    """An external SourceRef (``source:`` or an entry of ``sources:``) as a CreativeWork."""
+    if src.link is not None:
         return None
-    date = get("date") or get("published")
+    date = src.when
     node = {
         "@type": "CreativeWork",
-        "name": get("title"),
-        "url": get("url"),
-        "sameAs": get("archived_url"),
-        "datePublished": _iso(date) if hasattr(date, "iso") else date,
-        "inLanguage": get("language"),
+        "name": src.title,
+        "url": src.url,
+        "sameAs": src.archived_url,
+        "datePublished": _iso(date),
+        "inLanguage": src.language,
     }
-    if get("publisher"):
-        node["publisher"] = {"@type": "Organization", "name": get("publisher")}
+    if src.publisher:
+        node["publisher"] = {"@type": "Organization", "name": src.publisher}
     node = _clean(node)
     return node if len(node) > 1 else None
 
 
+_MACHINE = re.compile(r"machine|unattributed|unknown", re.I)
+
+
+def _article(c: _Ctx, doc, base: dict, url: str, lang: str, description: str) -> dict:
+    f = doc.fields
+    source = f.get("source")
+    based_on = [node for node in (_external(source) if source else None,) if node]
+    based_on.extend(_source_nodes(c, doc))
+    data = {
+        **base,
+        "@type": "NewsArticle",
+        "headline": doc.title,
+        "datePublished": _iso(doc.date),
+        "dateModified": _iso(f.get("updated") or doc.date),
+        "author": [{"@type": "Person", "name": a} for a in f.get("authors", ())] or [c.publisher()],
+        "publisher": c.publisher(),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "inLanguage": lang,
+        "keywords": list(f.get("tags", ())),
+        "articleSection": f.get("type"),
+        "isBasedOn": based_on,
+        "mentions": [c.ref(t) for key in ("people", "places", "organizations") for t in c.targets(doc, key)],
+    }
+    data.pop("name")
+    if source is not None and source.translated_from:
+        _translation(data, source, based_on)
+    return data
+
+
+def _translation(data: dict, source, based_on: list) -> None:
+    """A translated article names its translator (unless a machine) and the work it translates."""
+    if source.translator and not _MACHINE.search(source.translator):
+        data["translator"] = {"@type": "Person", "name": source.translator}
+    if based_on:
+        if "inLanguage" not in based_on[0]:
+            based_on[0]["inLanguage"] = source.translated_from
+        data["translationOfWork"] = based_on[0]
+
+
+def _person(c: _Ctx, doc, base: dict, url: str, lang: str, description: str) -> dict:
+    f = doc.fields
+    return {
+        **base,
+        "@type": "Person",
+        "birthDate": _iso(f.get("born")),
+        "deathDate": _iso(f.get("died")),
+        "jobTitle": list(f.get("roles", ())),
+        "affiliation": [c.ref(t) for t in c.targets(doc, "affiliations")],
+    }
+
+
+def _place(c: _Ctx, doc, base: dict, url: str, lang: str, description: str) -> dict:
+    f = doc.fields
+    within = c.targets(doc, "within")
+    return {
+        **base,
+        "@type": "Place",
+        "geo": _geo(f["coordinates"]) if f.get("coordinates") else None,
+        "containedInPlace": c.ref(within[0]) if within else None,
+    }
+
+
+def _organization(c: _Ctx, doc, base: dict, url: str, lang: str, description: str) -> dict:
+    f = doc.fields
+    data = {**base, "@type": "Organization", "foundingDate": _iso(f.get("founded"))}
+    if f.get("type"):
+        data["additionalType"] = f["type"]
+    return data
+
+
+def _event(c: _Ctx, doc, base: dict, url: str, lang: str, description: str) -> dict:
+    f = doc.fields
+    place = c.targets(doc, "place")
+    data = {
+        **base,
+        "@type": "Event",
+        "startDate": _iso(doc.date),
+        "endDate": _iso(f.get("end")),
+        "location": c.ref(place[0]) if place else None,
+        "about": [c.ref(t) for key in ("people", "organizations") for t in c.targets(doc, key)],
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+    }
+    if f.get("approximate") or (doc.date is not None and doc.date.approximate):
+        data["description"] = ("Approximate date. " + description).strip()
+    return data
+
+
+def _claim(c: _Ctx, doc, base: dict, url: str, lang: str, description: str) -> dict:
+    f = doc.fields
+    value, label = CLAIM_RATINGS.get(f.get("status", "unverified"), (3, str(f.get("status")).capitalize()))
+    claimant = c.targets(doc, "claimant")
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": doc.title,
+        "datePublished": _iso(f.get("updated") or doc.date),
+        "author": c.publisher(),
+        "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5, "worstRating": 1,
+                         "alternateName": label},
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": c.ref(claimant[0]) if claimant else None,
+            "datePublished": _iso(doc.date),
+            "appearance": _source_nodes(c, doc),
+        },
+        "description": description,
+        "inLanguage": lang,
+    }
+
+
+def _page(c: _Ctx, doc, base: dict, url: str, lang: str, description: str) -> dict:
+    return {**base, "@type": "WebPage", "inLanguage": lang, "isPartOf": {"@type": "WebSite", "url": c.abs("")}}
+
+
+# kind -> builder (ctx, doc, base node, absolute url, language, description) -> JSON-LD node
+JSONLD_BUILDERS = {
+    "article": _article,
+    "person": _person,
+    "place": _place,
+    "organization": _organization,
+    "event": _event,
+    "claim": _claim,
+    "page": _page,
+}
+
+
 def document_jsonld(views, doc) -> dict:
     c = _Ctx(views)
-    f = doc.fields
     url = c.abs(c.site.urls.get(doc.id, ""))
-    card = views.card(doc.id)
-    description = card.get("summary") or ""
-    lang = f.get("lang") or c.config.language
+    description = views.card(doc.id).get("summary") or ""
+    lang = doc.fields.get("lang") or c.config.language
     base = {"@context": "https://schema.org", "url": url, "name": doc.title, "description": description}
     if doc.aliases:
         base["alternateName"] = list(doc.aliases)
-    kind = doc.kind
-    if kind == "article":
-        authors = [{"@type": "Person", "name": a} for a in f.get("authors", ())] or [c.publisher()]
-        based_on = []
-        if f.get("source"):
-            ext = _external(f["source"])
-            if ext:
-                based_on.append(ext)
-        based_on.extend(_source_nodes(c, doc))
-        source = f.get("source") or {}
-        get = source.get if isinstance(source, dict) else (lambda k: getattr(source, k, None))
-        mentions = [c.ref(t) for key in ("people", "places", "organizations") for t in c.targets(doc, key)]
-        data = {
-            **base,
-            "@type": "NewsArticle",
-            "headline": doc.title,
-            "datePublished": _iso(doc.date),
-            "dateModified": _iso(f.get("updated") or doc.date),
-            "author": authors,
-            "publisher": c.publisher(),
-            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-            "inLanguage": lang,
-            "keywords": list(f.get("tags", ())),
-            "articleSection": f.get("type"),
-            "isBasedOn": based_on,
-            "mentions": mentions,
-        }
-        data.pop("name")
-        if get("translated_from"):
-            if get("translator") and not re.search(r"machine|unattributed|unknown", str(get("translator")), re.I):
-                data["translator"] = {"@type": "Person", "name": get("translator")}
-            if based_on and "inLanguage" not in based_on[0]:
-                based_on[0]["inLanguage"] = get("translated_from")
-            if based_on:
-                data["translationOfWork"] = based_on[0]
-    elif kind == "person":
-        data = {
-            **base,
-            "@type": "Person",
-            "birthDate": _iso(f.get("born")),
-            "deathDate": _iso(f.get("died")),
-            "jobTitle": list(f.get("roles", ())),
-            "affiliation": [c.ref(t) for t in c.targets(doc, "affiliations")],
-        }
-    elif kind == "place":
-        within = c.targets(doc, "within")
-        data = {
-            **base,
-            "@type": "Place",
-            "geo": _geo(f["coordinates"]) if f.get("coordinates") else None,
-            "containedInPlace": c.ref(within[0]) if within else None,
-        }
-    elif kind == "organization":
-        data = {**base, "@type": "Organization", "foundingDate": _iso(f.get("founded"))}
-        if f.get("type"):
-            data["additionalType"] = f["type"]
-    elif kind == "event":
-        place = c.targets(doc, "place")
-        data = {
-            **base,
-            "@type": "Event",
-            "startDate": _iso(doc.date),
-            "endDate": _iso(f.get("end")),
-            "location": c.ref(place[0]) if place else None,
-            "about": [c.ref(t) for key in ("people", "organizations") for t in c.targets(doc, key)],
-            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        }
-        if f.get("approximate") or (doc.date is not None and doc.date.approximate):
-            data["description"] = ("Approximate date. " + description).strip()
-    elif kind == "claim":
-        status = f.get("status", "unverified")
-        value, label = CLAIM_RATINGS.get(status, (3, str(status).capitalize()))
-        claimant = c.targets(doc, "claimant")
-        appearance = []
-        appearance.extend(_source_nodes(c, doc))
-        data = {
-            "@context": "https://schema.org",
-            "@type": "ClaimReview",
-            "url": url,
-            "claimReviewed": doc.title,
-            "datePublished": _iso(f.get("updated") or doc.date),
-            "author": c.publisher(),
-            "reviewRating": {
-                "@type": "Rating",
-                "ratingValue": value,
-                "bestRating": 5,
-                "worstRating": 1,
-                "alternateName": label,
-            },
-            "itemReviewed": {
-                "@type": "Claim",
-                "author": c.ref(claimant[0]) if claimant else None,
-                "datePublished": _iso(doc.date),
-                "appearance": appearance,
-            },
-            "description": description,
-            "inLanguage": lang,
-        }
-    else:
-        data = {**base, "@type": "WebPage", "inLanguage": lang, "isPartOf": {"@type": "WebSite", "url": c.abs("")}}
-    if f.get("sensitive"):
+    data = JSONLD_BUILDERS.get(doc.kind, _page)(c, doc, base, url, lang, description)
+    if doc.fields.get("sensitive"):
         data["description"] = SENSITIVE_DESCRIPTION
     data = {"@context": "https://schema.org", "@type": data["@type"], **data}
     return _clean(data)
@@ -339,50 +378,58 @@ def head(views, route: Route, extra: dict | None = None) -> dict:
     config = site.config
     doc = site.documents.get(route.doc_id) if route.doc_id else None
     if doc is not None:
-        card = views.card(doc.id)
         title = doc.title
-        description = card.get("summary") or config.description
+        description = views.card(doc.id).get("summary") or config.description
         data = document_jsonld(views, doc)
         if site.translations:
-            from .languages import add_translations_jsonld
-
             add_translations_jsonld(views, doc, data)
+        if doc.fields.get("sensitive"):
+            description = SENSITIVE_DESCRIPTION
     else:
         title = _page_title(views, route, extra)
         description = config.description
         data = page_jsonld(views, route, title)
-    sensitive = bool(doc is not None and doc.fields.get("sensitive"))
-    if sensitive:
-        description = SENSITIVE_DESCRIPTION
     og = [
-        ("og:type", "article" if doc is not None and doc.kind == "article" else
-         ("profile" if doc is not None and doc.kind == "person" else "website")),
+        ("og:type", _OG_TYPES.get(doc.kind, "website") if doc is not None else "website"),
         ("og:title", title),
         ("og:description", description),
         ("og:url", absolute(config, route.url) if config.origin else None),  # Open Graph wants absolute URLs
         ("og:site_name", config.title),
         ("og:locale", _og_locale((doc.fields.get("lang") if doc is not None else None) or config.language)),
+        *(_article_og(doc) if doc is not None and doc.kind == "article" else ()),
     ]
-    if doc is not None and doc.kind == "article":
-        if doc.date:
-            og.append(("article:published_time", doc.date.iso()))
-        if doc.fields.get("updated"):
-            og.append(("article:modified_time", doc.fields["updated"].iso()))
-        og.extend(("article:tag", t) for t in doc.fields.get("tags", ()))
+    return {
+        "canonical": absolute(config, route.url),
+        "og": [(k, v) for k, v in og if v],
+        "twitter": [("twitter:card", "summary"), ("twitter:title", title), ("twitter:description", description)],
+        "jsonld": json_script(data),
+        "feeds": _feed_links(views, route),
+        "noindex": route.template == "404.html",
+    }
+
+
+_OG_TYPES = {"article": "article", "person": "profile"}
+
+
+def _article_og(doc) -> list:
+    og = []
+    if doc.date:
+        og.append(("article:published_time", doc.date.iso()))
+    if doc.fields.get("updated"):
+        og.append(("article:modified_time", doc.fields["updated"].iso()))
+    og.extend(("article:tag", t) for t in doc.fields.get("tags", ()))
+    return og
+
+
+def _feed_links(views, route: Route) -> list[dict]:
+    site, config = views.site, views.site.config
     folder = getattr(views, "folder", "")  # a language's own feeds, in a multilingual dossier
     feeds = [{"type": "application/atom+xml", "title": f"{config.title} (Atom)", "href": views.url(folder + "feed.xml")},
              {"type": "application/feed+json", "title": f"{config.title} (JSON Feed)", "href": views.url(folder + "feed.json")}]
     if route.template == "tag.html" and route.extra in site.tags:
         feeds.append({"type": "application/atom+xml", "title": f"#{site.tags[route.extra][0]} · {config.title}",
                       "href": views.url(f"tags/{route.extra}/feed.xml")})
-    return {
-        "canonical": absolute(config, route.url),
-        "og": [(k, v) for k, v in og if v],
-        "twitter": [("twitter:card", "summary"), ("twitter:title", title), ("twitter:description", description)],
-        "jsonld": json_script(data),
-        "feeds": feeds,
-        "noindex": route.template == "404.html",
-    }
+    return feeds
 
 
 __all__ = ["head", "json_script", "document_jsonld", "page_jsonld", "absolute", "CLAIM_RATINGS"]

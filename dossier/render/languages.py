@@ -12,10 +12,8 @@ import re
 
 from ..model import KINDS, Route
 from ..names import is_arabic_script, match_key
-from ..resolve.routes import LANGUAGE_PAGES
+from ..resolve.routes import SHARED_PAGES
 from .jsonld import absolute
-
-SHARED_PAGES = frozenset([url for url, _t, _e in LANGUAGE_PAGES] + [f"{folder}/" for folder in KINDS])
 
 
 def version_urls(site, route: Route) -> dict[str, str]:
@@ -40,20 +38,6 @@ def language_links(views, route: Route) -> dict:
     alternates = [{"code": code, "href": absolute(config, url)} for code, url in urls.items()] if len(urls) > 1 else []
     x_default = absolute(config, urls[tr.default]) if alternates and tr.default in urls else None
     return {"languages": switcher, "alternates": alternates, "x_default": x_default}
-
-
-def add_translations_jsonld(views, doc, data: dict) -> None:
-    """schema.org: a version says its language, the original lists its translations, a translation its original."""
-    tr, site, config = views.tr, views.site, views.site.config
-    data["inLanguage"] = tr.lang_of[doc.id]
-    original = tr.canon(doc.id)
-    if original != doc.id and original in site.urls:
-        data["translationOfWork"] = {"@type": "CreativeWork", "url": absolute(config, site.urls[original]),
-                                     "inLanguage": tr.lang_of[original]}
-    others = [d for _code, d in sorted(tr.versions.get(original, {}).items()) if d != doc.id]
-    if original == doc.id and others:
-        data["workTranslation"] = [{"@type": "CreativeWork", "url": absolute(config, site.urls[d]),
-                                    "inLanguage": tr.lang_of[d]} for d in others if d in site.urls]
 
 
 def link_language(views, doc, target, label: str) -> str:

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from ..model import Route
 from .jsonld import absolute
-from .views import View, Views, page_view
+from .views import View, Views
 
 
-@page_view("redirect.html")
 def redirect_view(views: Views, route: Route) -> View:
     target = views.site.documents[route.extra]
     card = views.card(target.id)

@@ -14,9 +14,60 @@ from urllib.parse import urlsplit
 from ..i18n import N_
 from ..model import Route
 from ..names import match_key, sort_key
-from .views import KINDS_ORDER, View, Views, _source_dict, page_view
+from .views import KINDS_ORDER, View, Views, _source_dict
 
 NO_PUBLISHER = N_("Publisher not named")
+
+
+def _external_citations(views: Views, doc) -> list[tuple[dict, str]]:
+    """(source as shown, how the document uses it) for its ``source:`` and external ``sources:``."""
+    cited = []
+    src = doc.fields.get("source") if doc.kind == "article" else None
+    if src is not None and (src.url or src.title or src.publisher):
+        cited.append((_source_dict(src, views.dates_in), views._("based on it")))
+    cited.extend((_source_dict(ref, views.dates_in), views._("cites it")) for ref in doc.fields.get("sources", ()) if ref.link is None)
+    return cited
+
+
+def _internal_citations(views: Views, doc, internal: dict) -> set[str]:
+    """Articles of the dossier that ``doc`` cites, into ``internal``; returns the ids the page shows."""
+    shows = set()
+    for ref in doc.fields.get("sources", ()):
+        target = views.site.resolved.get((doc.id, ref.link)) if ref.link is not None else None
+        if target and target != doc.id:
+            item = internal.setdefault(target, {"card": views.card(target), "cited_by": []})
+            if doc.id not in {c["card"]["id"] for c in item["cited_by"]}:
+                item["cited_by"].append({"card": views.card(doc.id), "how": views._("cites it")})
+            shows.update((target, doc.id))
+    return shows
+
+
+def _add_citation(entries: dict, data: dict, cited_by: dict) -> None:
+    """One entry per source: two citations are one source when their URLs (or title and publisher) match."""
+    key = ("url:" + url_key(data["url"])) if data.get("url") else (
+        "text:" + match_key(data.get("title") or "") + "|" + match_key(data.get("publisher") or ""))
+    entry = entries.get(key)
+    if entry is None:
+        entry = entries[key] = {**data, "cited_by": []}
+    else:  # fill what an earlier citation left out
+        for k, v in data.items():
+            if v and not entry.get(k):
+                entry[k] = v
+    if cited_by["card"]["id"] not in {c["card"]["id"] for c in entry["cited_by"]}:
+        entry["cited_by"].append(cited_by)
+
+
+def _by_publisher(entries, no_publisher: str) -> list[dict]:
+    """Sources grouped by publisher (``no_publisher``: the group of those that name none, last)."""
+    groups: dict[str, dict] = {}
+    for entry in entries:
+        name = entry.get("publisher") or _host(entry.get("url")) or no_publisher
+        group = groups.setdefault(match_key(name), {"publisher": name, "items": []})
+        group["items"].append(entry)
+    for group in groups.values():
+        group["items"].sort(key=lambda e: sort_key(e.get("title") or e.get("url") or ""))
+        group["count"] = len(group["items"])
+    return sorted(groups.values(), key=lambda g: (g["publisher"] == no_publisher, sort_key(g["publisher"])))
 
 
 def url_key(url: str) -> str:
@@ -30,7 +81,6 @@ def _host(url: str | None) -> str:
     return urlsplit(url).netloc.lower().removeprefix("www.") if url else ""
 
 
-@page_view("sources.html")
 def sources_view(views: Views, route: Route) -> View:
     site = views.site
     entries: dict[str, dict] = {}
@@ -40,42 +90,11 @@ def sources_view(views: Views, route: Route) -> View:
     for doc in docs:
         if views.tr and views.tr.lang_of[doc.id] != views.language:
             continue  # the page lists the citations of its own language's documents
-        cited = []
-        src = doc.fields.get("source") if doc.kind == "article" else None
-        if isinstance(src, dict) and (src.get("url") or src.get("title") or src.get("publisher")):
-            cited.append((_source_dict(src, views.dates_in), views._("based on it")))
-        for ref in doc.fields.get("sources", ()):
-            if ref.link is None:
-                cited.append((_source_dict(ref, views.dates_in), views._("cites it")))
-                continue
-            target = site.resolved.get((doc.id, ref.link))
-            if target and target != doc.id:
-                item = internal.setdefault(target, {"card": views.card(target), "cited_by": []})
-                if doc.id not in {c["card"]["id"] for c in item["cited_by"]}:
-                    item["cited_by"].append({"card": views.card(doc.id), "how": views._("cites it")})
-                shows.update((target, doc.id))
-        for data, how in cited:
-            key = ("url:" + url_key(data["url"])) if data.get("url") else (
-                "text:" + match_key(data.get("title") or "") + "|" + match_key(data.get("publisher") or ""))
-            entry = entries.get(key)
-            if entry is None:
-                entry = entries[key] = {**data, "cited_by": []}
-            else:  # fill what an earlier citation left out
-                for k, v in data.items():
-                    if v and not entry.get(k):
-                        entry[k] = v
-            if doc.id not in {c["card"]["id"] for c in entry["cited_by"]}:
-                entry["cited_by"].append({"card": views.card(doc.id), "how": how})
+        shows.update(_internal_citations(views, doc, internal))
+        for data, how in _external_citations(views, doc):
+            _add_citation(entries, data, {"card": views.card(doc.id), "how": how})
             shows.add(doc.id)
-    groups: dict[str, dict] = {}
-    for entry in entries.values():
-        name = entry.get("publisher") or _host(entry.get("url")) or views._(NO_PUBLISHER)
-        group = groups.setdefault(match_key(name), {"publisher": name, "items": []})
-        group["items"].append(entry)
-    for group in groups.values():
-        group["items"].sort(key=lambda e: sort_key(e.get("title") or e.get("url") or ""))
-        group["count"] = len(group["items"])
-    ordered = sorted(groups.values(), key=lambda g: (g["publisher"] == views._(NO_PUBLISHER), sort_key(g["publisher"])))
+    ordered = _by_publisher(entries.values(), views._(NO_PUBLISHER))
     articles = sorted(internal.values(), key=lambda i: sort_key(i["card"]["title"]))
     ctx = views.base(route, title=views._("Sources"), publishers=ordered, internal=articles,
                      source_count=len(entries), internal_count=len(articles))

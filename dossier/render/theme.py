@@ -28,6 +28,12 @@ class ThemeError(Exception):
         self.diagnostic = diagnostic
 
 
+def packaged_dirs() -> tuple[Path, ...]:
+    """The built-in default theme's catalogs (for code that has no theme at hand)."""
+    default = packaged_theme_dir("default")
+    return locale_dirs(Path("/nonexistent"), [default] if default else [])
+
+
 def packaged_theme_dir(name: str) -> Path | None:
     for candidate in (PACKAGE_DIR / "themes" / name, PACKAGE_DIR.parent / "themes" / name):
         if (candidate / "templates").is_dir():
@@ -109,8 +115,39 @@ class Theme:
                     files["static/" + full.relative_to(base).as_posix()] = full
         return files
 
+    def stamp(self) -> tuple:
+        """Path, size and mtime of every template and static file: what tells that a kept Theme is still this one."""
+        files = []
+        extra = [self.root / "templates", self.root / "static", self.root / "themes"] + [d / "theme.yaml" for d in self.chain]
+        for base in extra + self.template_dirs + self.static_dirs:
+            if base.is_file():
+                st = base.stat()
+                files.append((str(base), "", st.st_size, st.st_mtime_ns))
+            for dirpath, _, filenames in os.walk(base):
+                for name in filenames:
+                    try:
+                        st = os.stat(os.path.join(dirpath, name))
+                    except OSError:  # removed while we looked: the stamp differs anyway
+                        continue
+                    files.append((dirpath, name, st.st_size, st.st_mtime_ns))
+        return tuple(sorted(files))
+
+    def warm(self) -> None:
+        """Parse and compile every template now (and the digests of what each includes), not at the first render."""
+        for name in self.env.list_templates(extensions=("html", "xml", "txt", "json", "js")):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                continue  # rendering reports it with file:line
+            self.closure_digest(name)
+
     def digest(self) -> str:
         """Digest of every template and static file (for caches)."""
+        if "_digest" not in self.__dict__:
+            self._digest = self._read_digest()
+        return self._digest
+
+    def _read_digest(self) -> str:
         h = hashlib.blake2b(digest_size=16)
         for base in self.template_dirs + self.static_dirs + list(self.locale_dirs):
             for dirpath, _, filenames in sorted(os.walk(base)):

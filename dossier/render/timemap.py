@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from ..i18n import N_
 from ..model import Event, Route
-from .views import View, Views, events_show, page_view
+from .view import View, events_show  # (Views, in annotations only: views.py imports this module)
 
 BASEMAP = "static/vendor/natural-earth/countries.js"
 BASEMAP_PREFIX = "window.dossierBasemap="
@@ -263,7 +263,6 @@ def map_settings(views: Views) -> dict:
 
 # ------------------------------------------------------------------ views
 
-@page_view("map.html")
 def map_view(views: Views, route: Route) -> View:
     site = views.site
     data = MapData(views, list(site.events))

@@ -15,12 +15,14 @@ from typing import Any
 from markupsafe import Markup
 
 from ..dates import format_date, format_range
-from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, Document, DocId, Event, Route, Site
+from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, Document, DocId, Event, Route, Site, SourceRef
 from ..i18n import N_, is_rtl
 from ..names import slugify, sort_key
 from ..parse.markdown import SLOT_RE
+from ..resolve.cards import SUMMARY_CHARS, truncate  # noqa: F401  (re-exported)
 from ..parse.refs import ASSET_SCHEME
 from .assets import fill_assets
+from .view import View, events_show  # noqa: F401  (View re-exported)
 
 STATUS_TEXT = {
     "unverified": N_("Not yet checked against independent sources."),
@@ -55,35 +57,19 @@ FIELD_NAMES = {k: k for k in (
     N_("people"), N_("places"), N_("organizations"), N_("events"), N_("claims"), N_("sources"), N_("affiliations"),
     N_("within"), N_("place"), N_("claimant"), N_("rebutted_by"))}
 LOCATION_PRECISIONS = {k: k for k in (N_("exact"), N_("town"), N_("district"), N_("province"), N_("country"), N_("region"))}
-SUMMARY_CHARS = 220
 
 
-# Views for routes without a document, by template name. Other modules register
-# theirs with @page_view("sources.html"); the built-in ones are methods below.
-PAGE_VIEWS: dict[str, Any] = {}
-
-
-def page_view(template: str):
-    def register(func):
-        PAGE_VIEWS[template] = func
-        return func
-
-    return register
-
-
-@dataclass
-class View:
-    template: str
-    context: dict[str, Any]
-    shows: set[DocId] = field(default_factory=set)  # documents whose content (card) the page displays
-    lists: set[DocId] = field(default_factory=set)  # documents whose *linkers* the page enumerates
 
 
 class Views:
     """Builds views for one Site. Cards are computed once per build and shared."""
 
-    def __init__(self, site: Site, language: str | None = None):
+    def __init__(self, site: Site, page_views=None, language: str | None = None):
+        """``page_views``: template -> view function for routes without a document
+        (``render.registry.PAGE_VIEWS``; without it only document pages and the 404 page);
+        ``language``: the language of the pages (a multilingual dossier's; the site's by default)."""
         self.site = site
+        self.page_views = page_views or {}
         self.config = site.config
         self.tr = site.translations  # None unless the dossier has languages:
         self.language = language or site.config.language
@@ -97,17 +83,7 @@ class Views:
         self._listing_keys: dict[DocId, tuple] = {}
         for ids in self._by_kind.values():
             ids.sort(key=self._listing_key)
-        self._events_of: dict[DocId, list[Event]] = defaultdict(list)
-        self._event_by_id: dict[str, Event] = {}
-        self._events_by_origin: dict[DocId, list[Event]] = defaultdict(list)
-        self._events_by_tag: dict[str, list[Event]] = defaultdict(list)
-        for ev in site.events:
-            self._event_by_id[ev.id] = ev
-            self._events_by_origin[ev.origin].append(ev)
-            for d in dict.fromkeys((*ev.people, *ev.organizations, *((ev.place,) if ev.place else ()), *ev.sources)):
-                self._events_of[d].append(ev)
-            for t in dict.fromkeys(slugify(t) for t in ev.tags):
-                self._events_by_tag[t].append(ev)
+        self._index_events(site.events)
         self._children: dict[DocId, list[DocId]] = defaultdict(list)  # place -> places within it
         self._entities: dict[DocId, frozenset] = {}
         self._tags: dict[DocId, frozenset] = {}
@@ -132,6 +108,20 @@ class Views:
             "home": self.url(self.folder),
             "pages": [self.card(i) for i in self._by_kind.get("page", []) if site.urls.get(i)],
         }
+
+    def _index_events(self, events) -> None:
+        """Events by id, by the document that defines them, by the documents they name and by tag."""
+        self._events_of: dict[DocId, list[Event]] = defaultdict(list)
+        self._event_by_id: dict[str, Event] = {}
+        self._events_by_origin: dict[DocId, list[Event]] = defaultdict(list)
+        self._events_by_tag: dict[str, list[Event]] = defaultdict(list)
+        for ev in events:
+            self._event_by_id[ev.id] = ev
+            self._events_by_origin[ev.origin].append(ev)
+            for d in dict.fromkeys((*ev.people, *ev.organizations, *((ev.place,) if ev.place else ()), *ev.sources)):
+                self._events_of[d].append(ev)
+            for t in dict.fromkeys(slugify(t) for t in ev.tags):
+                self._events_by_tag[t].append(ev)
 
     def _set_language(self) -> None:
         """Dates (with the language's calendar), the URL folder and the labels of this view's language."""
@@ -180,40 +170,42 @@ class Views:
         return self.tr.version(doc_id, self.language) if self.tr and doc_id else doc_id
 
     def card(self, doc_id: DocId) -> dict:
+        """The site's :class:`Card` of a document, formatted for templates (prefixed URL, dates in the page's language).
+
+        In a multilingual dossier, the card of the document's version in this view's language."""
         doc_id = self.version(doc_id)
         c = self._cards.get(doc_id)
         if c is None:
-            doc = self.site.documents[doc_id]
-            date = doc.date
-            summary = doc.fields.get("summary") or truncate(doc.text, SUMMARY_CHARS)
+            card = self.site.cards[doc_id]
+            date = card.date
             c = self._cards[doc_id] = {
-                "id": doc.id,
-                "kind": doc.kind,
-                "kind_label": self._(KIND_LABELS[doc.kind][0]),
-                "title": doc.title,
-                "url": self.url(self.site.urls.get(doc_id, "")),
+                "id": card.id,
+                "kind": card.kind,
+                "kind_label": self._(KIND_LABELS[card.kind][0]),
+                "title": card.title,
+                "url": self.url(card.url or ""),
                 "date": date,
-                "date_text": self._date_text(doc),
+                "date_text": format_range(date, card.end, self.language) if date else "",
                 "date_iso": date.iso() if date else "",
-                "summary": summary,
-                "lang": self._card_language(doc),
+                "summary": card.summary,
+                "lang": self._card_language(card),
                 # lang (and dir) on a chip or link whose text is in another language than the page (multilingual only)
-                "lang_attr": self._other_language_attrs(doc.id, with_dir=False),
-                "lang_dir": self._other_language_attrs(doc.id, with_dir=True),
-                "aliases": list(doc.aliases),
-                "status": doc.fields.get("status"),
-                "status_label": self._(STATUS_LABEL.get(doc.fields.get("status"), doc.fields.get("status") or "")),
-                "type": doc.fields.get("type"),
+                "lang_attr": self._other_language_attrs(card.id, with_dir=False),
+                "lang_dir": self._other_language_attrs(card.id, with_dir=True),
+                "aliases": list(card.aliases),
+                "status": card.status,
+                "status_label": self._(STATUS_LABEL.get(card.status, card.status or "")),
+                "type": card.type,
                 # content warning: templates gate it; feeds and search leave it out
-                "sensitive": bool(doc.fields.get("sensitive")),
+                "sensitive": card.sensitive,
             }
         return c
 
-    def _card_language(self, doc: Document) -> str | None:
+    def _card_language(self, card) -> str | None:
         """A card's own ``lang`` when it differs from the page's (an item without a version in this language)."""
         if self.tr is None:
-            return doc.fields.get("lang")
-        code = self.tr.lang_of[doc.id]
+            return card.lang
+        code = self.tr.lang_of[card.id]
         return code if code != self.language else None
 
     def _other_language_attrs(self, doc_id: DocId | None, with_dir: bool) -> Markup:
@@ -223,12 +215,6 @@ class Views:
         code = self.tr.lang_of[doc_id]
         direction = f' dir="{self.tr.language(code).direction}"' if with_dir else ""
         return Markup(f' lang="{html.escape(code)}"{direction}')
-
-    def _date_text(self, doc: Document) -> str:
-        date = doc.date
-        if not date:
-            return ""
-        return format_range(date, doc.fields.get("end"), self.dates_in)
 
     def cards(self, ids) -> list[dict]:
         return [self.card(i) for i in ids if i in self.site.documents]
@@ -252,8 +238,7 @@ class Views:
             extra = link_language(self, doc, target, label) if self.tr and "lang=" not in m.group(1) + m.group(3) else ""
             return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}{extra}>{label}</a>'
 
-        body = doc.body_html if doc.body_html is not None else site.bodies(doc.path)
-        body = SLOT_RE.sub(replace, body)
+        body = SLOT_RE.sub(replace, site.body(doc))
         if ASSET_SCHEME in body:
             body = fill_assets(body, site, self.url, bool(doc.fields.get("sensitive")))
         return Markup(body)
@@ -363,7 +348,7 @@ class Views:
             return self
         other = self._other_languages.get(code)
         if other is None:
-            other = self._other_languages[code] = Views(self.site, code)
+            other = self._other_languages[code] = Views(self.site, self.page_views, code)
         return other
 
     def view(self, route: Route) -> View:
@@ -373,20 +358,7 @@ class Views:
                 return self.for_language(code).view(route)
         if route.doc_id:
             return self.document_view(route)
-        name = route.template
-        if name in PAGE_VIEWS:
-            return PAGE_VIEWS[name](self, route)
-        if name == "index.html":
-            return self.home_view(route)
-        if name == "list.html":
-            return self.list_view(route)
-        if name == "tag.html":
-            return self.tag_view(route)
-        if name == "tags.html":
-            return self.tags_view(route)
-        if name == "timeline.html":
-            return self.timeline_view(route)
-        return View(route.template, self.base(route, title=self._("Page not found")))
+        return self.page_views.get(route.template, not_found_view)(self, route)
 
     def route_language(self, route: Route) -> str:
         """The language of a page: its document's, else the language whose folder holds its URL."""
@@ -411,21 +383,25 @@ class Views:
         return ctx
 
     def document_view(self, route: Route) -> View:
-        site = self.site
-        doc = site.documents[route.doc_id]
-        canon_id = self.tr.canon(doc.id) if self.tr else doc.id  # links, events and backlinks live on the original
-        original = site.documents[canon_id]
-        # a translation shows its original's facts (dates, places, status...) unless it states them itself
-        f = doc.fields if original is doc else {**{k: v for k, v in original.fields.items() if k in SHARED_FACTS},
-                                                **doc.fields}
+        """The fields every document page has, then its kind's own (``DOCUMENT_VIEWS``).
 
-        def owner(field: str) -> Document:  # whose link indices a field holds
-            return doc if field in doc.fields else original
-
-        card = self.card(doc.id)
-        backlinks, shows = self.backlink_groups(canon_id)
+        A translation's page shows its original's links, events and backlinks (they live on the original)."""
+        doc = self.site.documents[route.doc_id]
+        backlinks, shows = self.backlink_groups(self._canon(doc.id))
+        page = self._page(doc)
+        linked = self._linked_fields(doc, page)
+        linked.update(t for t in self.targets(doc, range(len(doc.links))) if t)  # body links show their targets' URLs
+        ctx = self.base(route, page=page, backlinks=backlinks)
         lists: set[DocId] = set()
-        page = dict(card)
+        for part in DOCUMENT_VIEWS.get(doc.kind, ()):
+            more_linked, more_lists = part(self, doc, page, ctx)
+            linked.update(more_linked)
+            lists.update(more_lists)
+        return View(route.template, ctx, shows | linked | {doc.id}, lists)
+
+    def _page(self, doc: Document) -> dict:
+        f = self._facts(doc)
+        page = dict(self.card(doc.id))
         page.update(
             body=self.fill_slots(doc),
             headings=[{"level": h.level, "text": h.text, "anchor": h.anchor} for h in doc.headings],
@@ -438,6 +414,18 @@ class Views:
             sensitive=bool(f.get("sensitive")),
             kind_url=self.url(self.folder + FOLDERS[doc.kind] + "/") if doc.kind in FOLDERS else None,
         )
+        return page
+
+    def _linked_fields(self, doc: Document, page: dict) -> set[DocId]:
+        """Cards of the documents named in reference fields and sources; returns their ids.
+
+        A translation's facts may be its original's: their link indices are the original's."""
+        f = self._facts(doc)
+        original = self.site.documents[self._canon(doc.id)]
+
+        def owner(field: str) -> Document:  # whose link indices a field holds
+            return doc if field in doc.fields else original
+
         linked = set()
         for key in ("people", "places", "organizations", "affiliations", "claims", "rebutted_by"):
             ids = self.targets(owner(key), f.get(key))
@@ -448,75 +436,100 @@ class Views:
             page[key] = self.card(ids[0]) if ids else None
             linked.update(ids)
         page["source"] = _source_dict(f["source"], self.dates_in) if f.get("source") else None
-        sources, source_ids = [], []
-        for ref in f.get("sources", ()):
-            if ref.link is not None:
-                t = site.resolved.get((doc.id, ref.link))
-                if t:
-                    sources.append({"internal": True, "card": self.card(t)})
-                    source_ids.append(t)
-                else:
-                    sources.append({"internal": True, "card": None, "title": doc.links[ref.link].target})
-            else:
-                sources.append({"internal": False, **_source_dict(ref, self.dates_in)})
-        page["sources"] = sources
-        linked.update(source_ids)
-        linked.update(t for t in self.targets(doc, range(len(doc.links))) if t)  # body links show their targets' URLs
-        ctx = self.base(route, page=page, backlinks=backlinks)
-        if doc.kind == "person":
-            page["born_text"] = format_date(f["born"], self.dates_in) if f.get("born") else ""
-            page["died_text"] = format_date(f["died"], self.dates_in) if f.get("died") else ""
-            page["roles"] = list(f.get("roles", ()))
-        if doc.kind == "place":
-            page["coordinates"] = f.get("coordinates")
-            contains = self._children.get(canon_id, [])
-            page["contains"] = self.cards(sorted(contains, key=lambda i: sort_key(site.documents[i].title)))
-            linked.update(contains)
-        if doc.kind == "organization":
-            page["founded_text"] = format_date(f["founded"], self.dates_in) if f.get("founded") else ""
-            page["org_type"] = f.get("type", "")
-        if doc.kind == "event":
-            ev = self._event_by_id.get(canon_id)
-            page["event"] = self.event_item(ev) if ev else None
-            precision = f.get("location_precision", "")
-            page["location_precision"] = self._(LOCATION_PRECISIONS[precision]) if precision in LOCATION_PRECISIONS else precision
-            page["casualties"] = [
-                {"label": k, "min": v[0], "max": v[1], "text": f"{v[0]}" if v[0] == v[1] else f"{v[0]}–{v[1]}"}
-                for k, v in f.get("casualties", {}).items()
-            ]
-            if ev:
-                linked.update(ev.sources)
-        if doc.kind == "claim":
-            status = f.get("status", "unverified")
-            page["status_text"] = self._(STATUS_TEXT[status]) if status in STATUS_TEXT else ""
-            page["statuses"] = CLAIM_STATUSES
-            page["status_scale"] = [{"status": s, "label": self._(STATUS_LABEL[s]), "text": self._(STATUS_TEXT[s])}
-                                    for s in CLAIM_STATUSES]
-        if doc.kind == "article":
-            page["inline_events"] = [self.event_item(e) for e in self._events_by_origin.get(canon_id, []) if e.doc_id is None]
-            page["related"], candidates = self.related_articles(doc)
-            linked.update(candidates)
-            lists = set(self._entity_set(doc))  # candidates come from these entities' article lists
-        if doc.kind in ENTITY_KINDS:
-            events = self._events_of.get(canon_id, [])
-            ctx["timeline"] = self.timeline_groups(events)
-            ctx["event_count"] = len(events)
-            ctx["minimap"] = minimap(self, doc, events)  # render/timemap.py: its events on a map
-            mentions = [self.version(bl.source) for bl in self._backlinks(canon_id)
-                        if bl.source in site.documents and site.documents[bl.source].kind == "article"]
-            mentions = list(dict.fromkeys(mentions))
-            mentions.sort(key=self._listing_key)
-            ctx["mentions"] = self.cards(mentions)
-            ctx["related_entities"] = self.related_entities(canon_id)
-            claims = [self.version(bl.source) for bl in self._backlinks(canon_id)
-                      if bl.source in site.documents and site.documents[bl.source].kind == "claim"]
-            ctx["claims"] = self.cards(list(dict.fromkeys(claims)))
-            for ev in events:
-                linked.update((*ev.people, *ev.organizations, *ev.sources, *((ev.place,) if ev.place else ())))
-                if ev.doc_id:
-                    linked.add(ev.doc_id)
-            linked.update(c["id"] for c in ctx["related_entities"])
-        return View(route.template, ctx, shows | linked | {doc.id}, lists)
+        page["sources"] = [self._source_item(doc, ref, linked) for ref in f.get("sources", ())]
+        return linked
+
+    def _canon(self, doc_id: DocId) -> DocId:
+        """The original of a translation (the document itself in a single-language dossier)."""
+        return self.tr.canon(doc_id) if self.tr else doc_id
+
+    def _facts(self, doc: Document) -> dict:
+        """A translation's fields over its original's facts (dates, places, status...) it does not state itself."""
+        canon_id = self._canon(doc.id)
+        if canon_id == doc.id:
+            return doc.fields
+        original = self.site.documents[canon_id]
+        return {**{k: v for k, v in original.fields.items() if k in SHARED_FACTS}, **doc.fields}
+
+    def _source_item(self, doc: Document, ref: SourceRef, linked: set) -> dict:
+        if ref.link is None:
+            return {"internal": False, **_source_dict(ref, self.dates_in)}
+        target = self.site.resolved.get((doc.id, ref.link))
+        if not target:
+            return {"internal": True, "card": None, "title": doc.links[ref.link].target}
+        linked.add(target)
+        return {"internal": True, "card": self.card(target)}
+
+    # Per-kind parts of a document page: (views, doc, page, ctx) -> (ids shown, ids whose linkers are listed)
+    def _person_part(self, doc: Document, page: dict, ctx: dict):
+        f = self._facts(doc)
+        page["born_text"] = format_date(f["born"], self.dates_in) if f.get("born") else ""
+        page["died_text"] = format_date(f["died"], self.dates_in) if f.get("died") else ""
+        page["roles"] = list(f.get("roles", ()))
+        return (), ()
+
+    def _place_part(self, doc: Document, page: dict, ctx: dict):
+        page["coordinates"] = self._facts(doc).get("coordinates")
+        contains = self._children.get(self._canon(doc.id), [])
+        page["contains"] = self.cards(sorted(contains, key=lambda i: sort_key(self.site.documents[i].title)))
+        return contains, ()
+
+    def _organization_part(self, doc: Document, page: dict, ctx: dict):
+        f = self._facts(doc)
+        page["founded_text"] = format_date(f["founded"], self.dates_in) if f.get("founded") else ""
+        page["org_type"] = f.get("type", "")
+        return (), ()
+
+    def _event_part(self, doc: Document, page: dict, ctx: dict):
+        f = self._facts(doc)
+        ev = self._event_by_id.get(self._canon(doc.id))
+        page["event"] = self.event_item(ev) if ev else None
+        precision = f.get("location_precision", "")
+        page["location_precision"] = self._(LOCATION_PRECISIONS[precision]) if precision in LOCATION_PRECISIONS else precision
+        page["casualties"] = [
+            {"label": k, "min": v[0], "max": v[1], "text": f"{v[0]}" if v[0] == v[1] else f"{v[0]}–{v[1]}"}
+            for k, v in f.get("casualties", {}).items()
+        ]
+        return (ev.sources if ev else ()), ()
+
+    def _claim_part(self, doc: Document, page: dict, ctx: dict):
+        status = self._facts(doc).get("status", "unverified")
+        page["status_text"] = self._(STATUS_TEXT[status]) if status in STATUS_TEXT else ""
+        page["statuses"] = CLAIM_STATUSES
+        page["status_scale"] = [{"status": s, "label": self._(STATUS_LABEL[s]), "text": self._(STATUS_TEXT[s])}
+                                for s in CLAIM_STATUSES]
+        return (), ()
+
+    def _article_part(self, doc: Document, page: dict, ctx: dict):
+        origin = self._canon(doc.id)
+        page["inline_events"] = [self.event_item(e) for e in self._events_by_origin.get(origin, []) if e.doc_id is None]
+        page["related"], candidates = self.related_articles(doc)
+        return candidates, self._entity_set(doc)  # candidates come from these entities' article lists
+
+    def _entity_part(self, doc: Document, page: dict, ctx: dict):
+        """What people, places and organisations add: their timeline, mentions, claims and related entities."""
+        canon_id = self._canon(doc.id)
+        events = self._events_of.get(canon_id, [])
+        ctx["timeline"] = self.timeline_groups(events)
+        ctx["event_count"] = len(events)
+        ctx["minimap"] = minimap(self, doc, events)  # render/timemap.py: its events on a map
+        ctx["mentions"] = self.cards(sorted(self._backlinks_of_kind(canon_id, "article"), key=self._listing_key))
+        ctx["related_entities"] = self.related_entities(canon_id)
+        ctx["claims"] = self.cards(self._backlinks_of_kind(canon_id, "claim"))
+        linked = set()
+        for ev in events:
+            linked.update((*ev.people, *ev.organizations, *ev.sources, *((ev.place,) if ev.place else ())))
+            if ev.doc_id:
+                linked.add(ev.doc_id)
+        linked.update(c["id"] for c in ctx["related_entities"])
+        return linked, ()
+
+    def _backlinks_of_kind(self, doc_id: DocId, kind: str) -> list[DocId]:
+        """The documents of ``kind`` that link to ``doc_id`` (each in this view's language when it has a version)."""
+        site = self.site
+        found = [self.version(bl.source) for bl in self._backlinks(doc_id)
+                 if bl.source in site.documents and site.documents[bl.source].kind == kind]
+        return list(dict.fromkeys(found))
 
     def _entity_set(self, doc: Document) -> frozenset:
         found = self._entities.get(doc.id)
@@ -678,8 +691,8 @@ def label_translations(config, language: str):
     """The catalogs of the site's theme chain for ``language`` (Python-side labels: kinds, statuses, nav)."""
     from pathlib import Path
 
-    from ..i18n import packaged_dirs, translations
-    from .theme import Theme, ThemeError
+    from ..i18n import translations
+    from .theme import Theme, ThemeError, packaged_dirs
 
     try:
         dirs = Theme(Path(config.root), config.theme).locale_dirs
@@ -688,19 +701,24 @@ def label_translations(config, language: str):
     return translations(dirs, language)
 
 
+# kind -> the parts its page adds to the common document view, in order
+DOCUMENT_VIEWS = {
+    "person": (Views._person_part, Views._entity_part),
+    "place": (Views._place_part, Views._entity_part),
+    "organization": (Views._organization_part, Views._entity_part),
+    "event": (Views._event_part,),
+    "claim": (Views._claim_part,),
+    "article": (Views._article_part,),
+    "page": (),
+}
 
-def events_show(events) -> set[DocId]:
-    """The documents whose cards a list of events shows: their people, organisations, sources, places and pages."""
-    shows: set[DocId] = set()
-    for e in events:
-        shows.update((*e.people, *e.organizations, *e.sources, *((e.place,) if e.place else ())))
-        if e.doc_id:
-            shows.add(e.doc_id)
-    return shows
+
+def not_found_view(views: Views, route: Route) -> View:
+    return View(route.template, views.base(route, title=views._("Page not found")))
 
 
 from .languages import link_language  # noqa: E402
-from .timemap import minimap  # noqa: E402  (the time-map module builds on these views)
+from .timemap import minimap  # noqa: E402  (its events on a map; timemap imports only .view from here)
 
 KINDS_ORDER = {k: i for i, k in enumerate(["article", "event", "claim", "person", "place", "organization", "page"])}
 
@@ -717,41 +735,18 @@ def _month_date(year: int, month: int):
     return PartialDate(year, month)
 
 
-def _source_dict(src, language: str) -> dict:
-    if isinstance(src, dict):
-        get = src.get
-    else:
-        get = lambda k: getattr(src, k, None)  # noqa: E731
-    date = get("date") or get("published")
+def _source_dict(src: SourceRef, language: str) -> dict:
+    date = src.when
     return {
-        "url": get("url"),
-        "title": get("title"),
-        "publisher": get("publisher"),
+        "url": src.url,
+        "title": src.title,
+        "publisher": src.publisher,
         "date_text": format_date(date, language) if date else "",
-        "archived_url": get("archived_url"),
-        "language": get("language"),
-        "translated_from": get("translated_from"),
-        "translator": get("translator"),
+        "archived_url": src.archived_url,
+        "language": src.language,
+        "translated_from": src.translated_from,
+        "translator": src.translator,
     }
-
-
-_GRAPHEME_SAFE = re.compile(r"\s+\S*$")
-
-
-def truncate(text: str, limit: int) -> str:
-    """Cut plain text at a word boundary (never inside a grapheme); escaping happens later, in the template."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    shorter = _GRAPHEME_SAFE.sub("", cut)
-    if len(shorter) > limit // 2:
-        cut = shorter
-    else:
-        import unicodedata
-
-        while cut and unicodedata.combining(cut[-1]) or (cut and "\u200d" == cut[-1]):
-            cut = cut[:-1]
-    return cut.rstrip(" ,;:") + "…"
 
 
 __all__ = ["Views", "View", "KINDS", "truncate"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import diagnostics as dg
 from ..model import Document, Site
 from ..names import match_key, slugify
+from .cards import make_cards
 from .index import NameIndex
 from .links import asset_urls, check_refs, resolve_links
 from .routes import build_routes
@@ -11,7 +12,11 @@ from .timeline import build_events
 from .translations import canonicalize, link_translations
 
 
-def resolve(docs: list[Document], config, assets=()) -> Site:
+def resolve(docs: list[Document], config, assets=(), bodies=None) -> Site:
+    """The whole graph: names, links and backlinks, events, tags, routes and cards.
+
+    ``assets`` are the non-Markdown files of content/ (published when referenced); ``bodies`` (path -> HTML) gives the bodies of documents kept without them (the build cache).
+    """
     diags: list[dg.Diagnostic] = []
     documents: dict[str, Document] = {}
     sections: dict[str, Document] = {}  # _index.md intros: folder ("" for home, "articles") -> document
@@ -25,7 +30,7 @@ def resolve(docs: list[Document], config, assets=()) -> Site:
         if first is not None:
             diags.append(dg.error(
                 "D501", f"{first.path} and {doc.path} both have the slug \"{doc.slug}\" and would write /{doc.id}/",
-                doc.path, doc.fields.get("_lines", {}).get("slug", 1),
+                doc.path, doc.line("slug", default=1),
                 hint="slugs are compared in lower case; set slug: to something else in one of them"))
             continue
         documents[doc.id] = doc
@@ -57,11 +62,10 @@ def resolve(docs: list[Document], config, assets=()) -> Site:
     diags.extend(route_diags)
     published = asset_urls(documents, urls, assets)
     diags.extend(check_refs({**documents, **intros}, routes, urls, published, config.prefix, index))
-    site = Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
+    return Site(config=config, documents=documents, resolved=resolved, backlinks=backlinks, events=events,
                 tags=tags, routes=routes, urls=urls, diagnostics=diags, anchors=anchors, index=index,
-                sections=sections, assets=published)
-    site.translations = translations
-    return site
+                bodies=bodies, cards=make_cards(documents, urls, translations), sections=sections, assets=published,
+                translations=translations)
 
 
 __all__ = ["resolve", "match_key"]

@@ -85,7 +85,6 @@ class NameIndex:
 
 
 def _alias_line(doc: Document, alias: str) -> int | None:
-    lines = doc.fields.get("_alias_lines")
-    if lines and alias in doc.aliases:
-        return lines[doc.aliases.index(alias)]
-    return doc.fields.get("_lines", {}).get("aliases")
+    if doc.alias_lines and alias in doc.aliases:
+        return doc.alias_lines[doc.aliases.index(alias)]
+    return doc.line("aliases")

@@ -71,6 +71,8 @@ def _own_url(doc: Document, permalinks: dict) -> str:
 # Pages every other language of a multilingual dossier has under its folder (/fa-af/...).
 LANGUAGE_PAGES = [("", "index.html", None), ("timeline/", "timeline.html", None), ("map/", "map.html", None),
                   ("search/", "search.html", None)]
+# Their urls below a language's folder (the kind indexes included): each language's copy of a shared page.
+SHARED_PAGES = frozenset([url for url, _t, _e in LANGUAGE_PAGES] + [f"{folder}/" for folder in KINDS])
 
 
 def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict, translations=None):
@@ -123,7 +125,7 @@ def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict,
             for old, old_url in previous_urls(doc, permalinks):
                 if old_url.casefold() != urls[doc.id].casefold():
                     add(Route(old_url, "redirect.html", None, doc.id), doc.path, doc,
-                        redirect=(old, doc.fields.get("_lines", {}).get("previous_slugs")))
+                        redirect=(old, doc.line("previous_slugs")))
     return routes, urls, diags
 
 

@@ -82,7 +82,7 @@ def link_translations(documents: dict[DocId, Document], config, index) -> Transl
             doc = documents[doc_id]
             out.diagnostics.append(dg.error(
                 "D701", f"{doc.path} and {documents[family[code]].path} are both the {code} version of "
-                f"{documents[original].path}", doc.path, doc.fields.get("_lines", {}).get("translation_of", 1),
+                f"{documents[original].path}", doc.path, doc.line("translation_of", default=1),
                 hint="set lang: to the translation's language (" + ", ".join(lang.code for lang in out.languages[1:]) + ")"))
             continue
         family[code] = doc_id
@@ -105,7 +105,7 @@ def _find_original(doc: Document, written: str, by_path: dict, index, diags: lis
     ids, _tier = index.lookup(written)
     if len(ids) == 1:
         return ids[0]
-    line = doc.fields.get("_lines", {}).get("translation_of", 1)
+    line = doc.line("translation_of", default=1)
     hint = "name the original's file (../people/x.md), slug or title"
     suggestions = index.suggest(written)
     if suggestions:
@@ -143,12 +143,11 @@ def translation_findings(site, doc: Document):
     if original_id == doc.id:
         return
     original, code = site.documents[original_id], tr.lang_of[doc.id]
-    lines = doc.fields.get("_lines", {})
     changed, mine = original.fields.get("updated"), doc.fields.get("updated") or doc.date
     if changed is not None and (mine is None or mine.sort_key() < changed.sort_key()):
         yield dg.warning("E609", f"translation may be out of date: {original.path} was updated {changed.iso()}, "
                          f"this {code} version " + (f"on {mine.iso()}" if mine else "has no updated: date"),
-                         doc.path, lines.get("updated") or lines.get("title") or 1,
+                         doc.path, doc.line("updated", "title", default=1),
                          hint=f"update the translation and set updated: to the day you did (or ignore_checks: [E609])")
     missing = []
     for i, _link in enumerate(doc.links):
@@ -160,7 +159,7 @@ def translation_findings(site, doc: Document):
         names = ", ".join(f'"{site.documents[t].title}"' for t in missing)
         first = site.documents[missing[0]].path
         yield dg.warning("E608", f"links to {len(missing)} {'entity' if len(missing) == 1 else 'entities'} with no {code} "
-                         f"version: {names}", doc.path, lines.get("title") or 1,
+                         f"version: {names}", doc.path, doc.line("title", default=1),
                          hint=f"translate them (e.g. {first} as {_version_path(first, code)}), or ignore_checks: [E608]")
 
 

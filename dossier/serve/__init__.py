@@ -196,13 +196,9 @@ class DevServer:
                 self._failed(result, initial)
             self.last_result = result
             if initial:
+                # (after a good first build the live builder keeps its state in memory: no cache file
+                # rewritten and no search index rebuilt per keystroke; `dossier build` refreshes it)
                 self.initial_result = result
-                if result.ok:
-                    # After the first build the preview keeps its state in memory: no cache
-                    # file rewritten and no search index rebuilt per keystroke (the index of
-                    # the first build stays; `dossier build` refreshes it).
-                    self.builder.persist = False
-                    self.builder.hooks = False
             return result
         finally:
             with self._cond:
@@ -219,22 +215,12 @@ class DevServer:
         had_error = self.last_error is not None
         self.last_error = None
         self._shown_errors = set()
-        warnings = [d for d in sorted(result.diagnostics, key=dg.sort_key) if not d.is_error]
-        fresh = [d for d in warnings if dg.format_diagnostic(d) not in self._shown_warnings]
-        self._shown_warnings = {dg.format_diagnostic(d) for d in warnings}
-        for d in fresh:
-            self.report("warning", dg.format_diagnostic(d))
+        self._report_new_warnings(result)
         if initial:
             pages = f"{result.pages} pages " if result.pages else ""
             self.report("info", f"built {pages}into {self.output} in {seconds:.2f} s" + _summary(result.diagnostics))
             return
-        what = _describe(batch)
-        if changed:
-            self.report("info", f"rebuilt in {seconds:.2f} s ({what}): {len(changed)} output file"
-                                f"{'s' * (len(changed) != 1)} changed" + (" — error cleared" if had_error else ""))
-        else:
-            self.report("info", f"rebuilt in {seconds:.2f} s ({what}): no output changed"
-                        + (" — error cleared" if had_error else ""))
+        self.report("info", _rebuilt_message(seconds, _describe(batch), changed, had_error))
         if not changed and not had_error:
             return
         target = self._navigate_target(batch, result) if self.navigate else None
@@ -245,6 +231,14 @@ class DevServer:
             "navigate": target,
             "seconds": round(seconds, 3),
         })
+
+    def _report_new_warnings(self, result: BuildResult) -> None:
+        """Warnings not shown after the previous build (each once while it lasts)."""
+        warnings = [d for d in sorted(result.diagnostics, key=dg.sort_key) if not d.is_error]
+        fresh = [d for d in warnings if dg.format_diagnostic(d) not in self._shown_warnings]
+        self._shown_warnings = {dg.format_diagnostic(d) for d in warnings}
+        for d in fresh:
+            self.report("warning", dg.format_diagnostic(d))
 
     def _output_changes(self, result: BuildResult, initial: bool) -> list[str]:
         """Output files whose bytes really changed. The builder's ``written_paths`` may list every file
@@ -366,12 +360,16 @@ class DevServer:
                 self.watcher.update(plan)
 
 
+def _rebuilt_message(seconds: float, what: str, changed: list[str], had_error: bool) -> str:
+    cleared = " — error cleared" if had_error else ""
+    if changed:
+        return f"rebuilt in {seconds:.2f} s ({what}): {len(changed)} output file{'s' * (len(changed) != 1)} changed{cleared}"
+    return f"rebuilt in {seconds:.2f} s ({what}): no output changed{cleared}"
+
+
 def _make_builder(options: BuildOptions) -> Builder:
-    """The engine's builder, writing changed files in place (no whole-tree swap per keystroke)."""
-    try:
-        return Builder(options, in_place=True)
-    except TypeError:  # an engine without in-place writes
-        return Builder(options)
+    """The engine's live builder: changed files written in place (no whole-tree swap per keystroke)."""
+    return Builder(options, live=True)
 
 
 def _file_digest(path: Path) -> str | None:

@@ -84,6 +84,23 @@ class Resolved:
 
 def resolve_request(raw: str, prefix: str, output: Path) -> Resolved:
     """Map a raw request target to a file under ``output`` (pure: no I/O but stat/realpath)."""
+    decoded = _decode(raw)
+    if isinstance(decoded, Resolved):
+        return decoded
+    if prefix != "/" and decoded in ("/", prefix.rstrip("/")):
+        return Resolved("redirect", location=quote(prefix))
+    if not decoded.startswith(prefix):
+        return Resolved("notfound")
+    rest = decoded[len(prefix):]
+    trailing = rest == "" or rest.endswith("/")
+    segments = _segments(rest, trailing)
+    if segments is None:
+        return Resolved("notfound")
+    return _file(output, prefix, segments, trailing)
+
+
+def _decode(raw: str) -> str | Resolved:
+    """The request path, percent-decoded; a Resolved answer when it is refused."""
     if not raw.startswith("/") or raw.startswith("//"):
         return Resolved("bad" if not raw.startswith("/") else "notfound")
     path = raw.split("#", 1)[0].split("?", 1)[0]
@@ -95,19 +112,21 @@ def resolve_request(raw: str, prefix: str, output: Path) -> Resolved:
         return Resolved("bad")
     if "\\" in decoded or _CONTROL.search(decoded) or _PERCENT.search(decoded) or ":" in decoded:
         return Resolved("notfound")
-    if prefix != "/" and decoded in ("/", prefix.rstrip("/")):
-        return Resolved("redirect", location=quote(prefix))
-    if not decoded.startswith(prefix):
-        return Resolved("notfound")
-    rest = decoded[len(prefix):]
-    trailing = rest == "" or rest.endswith("/")
+    return decoded
+
+
+def _segments(rest: str, trailing: bool) -> list[str] | None:
+    """NFC path segments below the prefix; None when one is empty, a dot segment or hidden (but .well-known)."""
     segments = rest.split("/")
     if trailing:
         segments = segments[:-1]
     for seg in segments:
         if seg in ("", ".", "..") or (seg.startswith(".") and seg != ".well-known"):
-            return Resolved("notfound")
-    segments = [unicodedata.normalize("NFC", s) for s in segments]
+            return None
+    return [unicodedata.normalize("NFC", s) for s in segments]
+
+
+def _file(output: Path, prefix: str, segments: list[str], trailing: bool) -> Resolved:
     root = os.path.realpath(output)
     candidate = os.path.join(root, *segments) if segments else root
     real = os.path.realpath(candidate)

@@ -8,7 +8,7 @@ pages is indexed (``data-pagefind-body`` in the templates), with the
 "Also spelled" aliases weighted up, so "Masood" finds Ahmad Massoud; pages marked
 ``sensitive`` are left out.
 
-It runs as a ``POST_WRITE`` hook over the temporary output, before the output is
+It runs as a ``POST_WRITE`` step (``render/registry.py``) over the temporary output, before the output is
 swapped in. If the index cannot be built (no binary, a crash, a timeout), the build
 still succeeds with a warning, and the search page says search is unavailable.
 ``PAGEFIND_BINARY_PATH`` points at another binary (the ``pagefind`` package reads it too).
@@ -21,10 +21,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from . import diagnostics as dg
-from .model import Route
-from .render import output
-from .render.views import View, Views, page_view
+from .. import diagnostics as dg
+from ..model import Route
+from .views import View, Views
 
 BUNDLE = "pagefind"
 TIMEOUT = 300  # seconds
@@ -46,7 +45,6 @@ def pagefind_binary() -> Path | None:
         return Path(which) if which else None
 
 
-@page_view("search.html")
 def search_view(views: Views, route: Route) -> View:
     binary = pagefind_binary()
     enabled = views.config.search
@@ -112,29 +110,4 @@ def _mark_unavailable(page: Path) -> None:
     page.write_text(html, encoding="utf-8")
 
 
-def register() -> None:
-    """Add :func:`build_index` to ``build.POST_WRITE`` (once)."""
-    from . import build
-
-    if build_index not in build.POST_WRITE:
-        build.POST_WRITE.append(build_index)
-
-
-@output
-def _register_hook(site, views):
-    # dossier.build imports dossier.render, which imports this module: at import time
-    # build.POST_WRITE may not exist yet, so the hook is registered when the first
-    # build renders its extra outputs (always before the POST_WRITE hooks run).
-    register()
-    return ()
-
-
-try:  # when dossier.build is already fully imported, register now
-    import sys as _sys
-
-    if hasattr(_sys.modules.get("dossier.build"), "POST_WRITE"):
-        register()
-except Exception:  # pragma: no cover
-    pass
-
-__all__ = ["build_index", "pagefind_binary", "register", "search_view"]
+__all__ = ["build_index", "pagefind_binary", "search_view"]

@@ -1,0 +1,205 @@
+"""Planning: which pages to render again, and why.
+
+A pure function of values: the previous build's record (``cache.State``), the
+new link graph, the routes and the digest of each route's template closure.
+No rendering, no disk. A page is rendered again when it
+
+* is new, or its template closure changed;
+* belongs to a document whose content or links changed;
+* shows the card of a document whose card changed (listings, backlinks, related lists);
+* lists the linkers of a document that gained or lost one;
+* is the page of a document a changed document links (or linked) to: its backlinks;
+* is the index of a changed card's kind, the page of one of its tags, or the
+  timeline and the map when events changed; the home page and the tags index always.
+
+In a multilingual dossier the versions of a document share links, backlinks and
+events (``DocGraph.family``): a change to one is a change to all; and each
+language's copy of a shared page (home, indexes, timeline, map: ``SHARED_PAGES``)
+is rendered again with the default language's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Collection, Mapping
+
+from .model import FOLDERS, DocId
+from .names import slugify
+from .resolve.routes import SHARED_PAGES
+
+ALWAYS = ("", "tags/")  # the home page and the tags index summarise everything
+
+
+@dataclass(frozen=True)
+class DocGraph:
+    """The part of a resolved document other pages depend on."""
+
+    digest: str
+    card: str  # Card.digest: what other pages show of it
+    kind: str
+    url: str | None
+    targets: frozenset  # resolved link targets
+    tags: frozenset
+    events: bool  # defines timeline entries (an event file, or an article with inline events)
+    family: frozenset = frozenset()  # multilingual dossiers: the other versions of the document
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed since the last build, as derived outputs (feeds, exports) declare their inputs."""
+
+    full: bool = True  # everything (no previous build, settings, output touched): every input changed
+    kinds: frozenset = frozenset()  # kinds of the documents whose content or links changed
+    cards: bool = False  # a card changed, or a document came or went
+    events: bool = False  # a changed document defines timeline entries
+
+
+@dataclass(frozen=True)
+class Plan:
+    full: bool  # render every route
+    urls: frozenset  # routes to render (every route when full)
+    why: Mapping[str, str]  # url -> the first reason found (or, when full, the reason for a full build)
+    change: Change = Change()
+
+    def routes(self, routes: Mapping) -> list:
+        """The routes to render, in a stable order."""
+        if self.full:
+            return list(routes.values())
+        return [routes[u] for u in sorted(self.urls) if u in routes]
+
+
+def graph_of(site) -> dict[DocId, DocGraph]:
+    """The link graph of a resolved site, as planning compares it between builds."""
+    tr = site.translations
+    targets: dict[str, set] = {i: set() for i in site.documents}
+    for (doc_id, _i), target in site.resolved.items():
+        if target and doc_id in targets:
+            targets[doc_id].add(target)
+    return {
+        doc.id: DocGraph(
+            digest=doc.digest, card=site.cards[doc.id].digest, kind=doc.kind, url=site.urls.get(doc.id),
+            targets=frozenset(targets[doc.id]), tags=frozenset(doc.fields.get("tags", ())),
+            events=doc.kind == "event" or bool(doc.fields.get("events")),
+            family=frozenset(tr.family({doc.id}) - {doc.id}) if tr else frozenset(),
+        )
+        for doc in site.documents.values()
+    }
+
+
+def plan(previous, graph: Mapping[DocId, DocGraph], routes: Collection[str], templates: Mapping[str, str],
+         globals_digest: str, output_ok: bool, folders: tuple = ()) -> Plan:
+    """What to render. ``previous``: the last build's record or None; ``output_ok``: its output is intact;
+    ``folders``: the URL folders of a multilingual dossier's other languages ("fa-af/")."""
+    why_full = _why_full(previous, globals_digest, output_ok)
+    if why_full:
+        return Plan(True, frozenset(routes), MappingProxyType({"*": why_full}))
+    why: dict[str, str] = {}
+    for url, reason in _affected(previous, graph, routes):
+        why.setdefault(url, reason)
+        if url in SHARED_PAGES:  # each language's copy of the page
+            for folder in folders:
+                why.setdefault(folder + url, reason)
+    for url, digest in templates.items():
+        if previous.templates.get(url) != digest:
+            why.setdefault(url, "its template changed")
+    return Plan(False, frozenset(why), MappingProxyType(why), describe_change(previous.graph, graph))
+
+
+def describe_change(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph]) -> Change:
+    dirty, cards = changed_documents(old, new)
+    graphs = [g for doc_id in dirty for g in (old.get(doc_id), new.get(doc_id)) if g is not None]
+    return Change(False, frozenset(g.kind for g in graphs), bool(cards), any(g.events for g in graphs))
+
+
+def _why_full(previous, globals_digest: str, output_ok: bool) -> str | None:
+    if previous is None or not previous.ok:
+        return "no previous build"
+    if previous.globals_digest != globals_digest:
+        return "the configuration, the engine or the list of plain pages changed"
+    if not output_ok:
+        return "the output is not the one the last build wrote"
+    return None
+
+
+def changed_documents(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph]) -> tuple[set, set]:
+    """(dirty, cards): documents whose content or links changed; those whose card changed (or that came or went)."""
+    dirty, cards = set(), set()
+    for doc_id in old.keys() | new.keys():
+        a, b = old.get(doc_id), new.get(doc_id)
+        if a is None or b is None or a.card != b.card:
+            cards.add(doc_id)
+            dirty.add(doc_id)
+        elif a.digest != b.digest or a.targets != b.targets:
+            dirty.add(doc_id)
+    return _families(old, new, dirty), _families(old, new, cards)
+
+
+def _families(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph], ids: set) -> set:
+    """``ids`` and the other versions of their documents (before and after; none in a one-language dossier)."""
+    out = set(ids)
+    for doc_id in ids:
+        for g in (old.get(doc_id), new.get(doc_id)):
+            if g is not None:
+                out |= g.family
+    return out
+
+
+def _link_changes(old, new, dirty) -> tuple[set, set]:
+    """(linked, membership): documents a dirty one links or linked to; those that gained or lost a linker."""
+    linked, membership = set(), set()
+    for doc_id in dirty:
+        a, b = old.get(doc_id), new.get(doc_id)
+        before, after = (a.targets if a else frozenset()), (b.targets if b else frozenset())
+        linked |= before | after
+        membership |= before ^ after if a and b else before | after
+    return _families(old, new, linked), _families(old, new, membership)
+
+
+def _affected(previous, graph: Mapping[DocId, DocGraph], routes: Collection[str]):
+    """(url, reason) for every page the changes between the two graphs reach."""
+    old = previous.graph
+    dirty, cards = changed_documents(old, graph)
+    if not dirty:
+        return  # nothing changed: render nothing
+    linked, membership = _link_changes(old, graph, dirty)
+    for url in sorted(dirty):
+        if url in graph and graph[url].url is not None:
+            yield graph[url].url, "its document changed"
+    for url, shown in previous.shows.items():
+        if shown & cards:
+            yield url, "it shows a changed card"
+    for url, listed in previous.lists.items():
+        if listed & membership:
+            yield url, "it lists the linkers of a document that gained or lost one"
+    for doc_id in linked:
+        if doc_id in graph and graph[doc_id].url is not None:
+            yield graph[doc_id].url, "its backlinks changed"
+    for url in routes:
+        if url not in previous.shows:
+            yield url, "a new page"
+    for url in ALWAYS:
+        yield url, "it summarises the whole dossier"
+    yield from _summaries(old, graph, dirty, cards)
+
+
+def _summaries(old, new, dirty: set, cards: set):
+    """Indexes and tag pages of changed cards; the timeline when a document with events changed."""
+    kinds, tags, events = set(), set(), False
+    for doc_id in dirty:
+        for g in (old.get(doc_id), new.get(doc_id)):
+            if g is None:
+                continue
+            if doc_id in cards:  # indexes and tag pages show cards only
+                kinds.add(g.kind)
+                tags |= g.tags
+            events = events or g.events
+    for kind in sorted(k for k in kinds if k in FOLDERS):
+        yield f"{FOLDERS[kind]}/", "an index of a changed card's kind"
+    for tag in sorted(tags):
+        yield f"tags/{slugify(tag)}/", "a tag of a changed card"
+    if events:
+        yield "timeline/", "events changed"
+        yield "map/", "events changed"
+
+
+__all__ = ["ALWAYS", "Change", "DocGraph", "Plan", "changed_documents", "describe_change", "graph_of", "plan"]

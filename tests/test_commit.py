@@ -1,0 +1,59 @@
+"""commit.py: which strategy writes a build's changes, and the post-write steps run once over the whole output."""
+from pathlib import Path
+
+from dossier.commit import Changes, Committed, Target, choose, commit, open_changes
+from dossier.write import MARKER
+
+DIGESTS = {f"p{i}/index.html": str(i) for i in range(1000)}
+
+
+def _changes(n):
+    c = Changes()
+    for i in range(n):
+        c.put(f"p{i}/index.html", b"new")
+    return c
+
+
+def test_the_strategy_follows_the_size_of_the_change(tmp_path):
+    t = Target(tmp_path / "out")
+    assert choose(_changes(3), [], DIGESTS, t, full=False, hooks_ok=True).__name__ == "_in_place"
+    assert choose(_changes(500), [], DIGESTS, t, full=False, hooks_ok=True).__name__ == "_relink"
+    assert choose(_changes(0), [], DIGESTS, t, full=False, hooks_ok=True) is None  # nothing to do
+    assert choose(_changes(0), [], DIGESTS, t, full=False, hooks_ok=False).__name__ == "_relink"  # retry a failed step
+    assert choose(_changes(500), [], DIGESTS, Target(tmp_path, in_place=True), full=False, hooks_ok=True).__name__ == "_in_place"
+    assert choose(_changes(0), [], DIGESTS, t, full=True, hooks_ok=True).__name__ == "_relink"  # (full builds normally stream)
+    live = open_changes(Target(tmp_path / "live", in_place=True), full=True)
+    assert live.tree is not None  # serve's full builds (a config edit) stream too
+    live.abort()
+
+
+def test_a_full_build_streams_into_a_new_tree_swapped_in_after_the_steps(tmp_path):
+    out = tmp_path / "out"
+    seen = []
+
+    def step(folder, site):
+        seen.append((Path(folder) != out, (Path(folder) / "a.html").read_bytes()))
+        (Path(folder) / "made-by-step").write_text("x")
+        return []
+
+    target = Target(out, post_write=(step,))
+    changes = open_changes(target, full=True)
+    changes.put("a.html", b"A")
+    assert not out.exists()  # nothing visible before the commit
+    done = commit(changes, [], {"a.html": "d"}, None, target, True, Committed())
+    assert seen == [(True, b"A")]  # once, over the new tree before it became the output
+    assert (out / "a.html").read_bytes() == b"A" and (out / MARKER).is_file()
+    assert done.hook_outputs == {"made-by-step"} and done.hooks_ok
+
+
+def test_in_place_replaces_changed_files_and_deletes_removed_ones(tmp_path):
+    out = tmp_path / "out"
+    target = Target(out)
+    first = open_changes(target, full=True)
+    first.put("a.html", b"A")
+    first.put("b.html", b"B")
+    commit(first, [], {"a.html": "1", "b.html": "2"}, None, target, True, Committed())
+    second = open_changes(target, full=False)
+    second.put("a.html", b"A2")
+    commit(second, ["b.html"], {"a.html": "3"}, None, Target(out, in_place=True), False, Committed())
+    assert (out / "a.html").read_bytes() == b"A2" and not (out / "b.html").exists()
