@@ -77,7 +77,7 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
     install_filters(theme, site)
     installed = site.config.language
     cache: dict[str, jinja2.Template] = {}
-    if site.translations:  # one language after the other: each switch recompiles the templates
+    if site.translations:  # one language after the other: each switch reloads the imported macros
         order = {lang.code: i for i, lang in enumerate(site.translations.languages)}
         routes = sorted(routes, key=lambda r: order.get(views.route_language(r), 0))
     for route in routes:
@@ -87,10 +87,7 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
         if language != installed:  # a multilingual dossier: labels and dates of this page's language
             install_filters(theme, site, language)
             installed = language
-            # imported macros (the timeline's) keep the labels they were first loaded with: load them again
-            cache.clear()
-            if theme.env.cache is not None:
-                theme.env.cache.clear()
+            _forget_modules(theme)
         try:
             template = cache.get(name)
             if template is None:
@@ -101,6 +98,13 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
         except Exception as exc:  # a template's runtime error (e.g. calling a missing method)
             raise RenderError(theme.template_error(exc, name)) from None
         yield route, view, Output(output_path(route.url), text.encode("utf-8"))
+
+
+def _forget_modules(theme: Theme) -> None:
+    """Imported macros (the timeline's) keep the labels and globals of the language they were first
+    loaded in: make them load again. No template is parsed or compiled again."""
+    for template in list(theme.env.cache.values()) if theme.env.cache is not None else ():
+        template._module = None
 
 
 def render_outputs(site: Site, views: Views) -> Iterator[Output]:

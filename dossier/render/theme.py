@@ -84,6 +84,8 @@ class Theme:
             cache_size=-1,
             extensions=["jinja2.ext.i18n"],  # {{ _("label") }}: labels come from message catalogs (dossier/i18n.py)
         )
+        # render.install_filters puts the page language's in place; this one lets templates compile before (warm)
+        self.env.filters["num"] = str
         self.locale_dirs = locale_dirs(self.root, self.chain)
         self.set_language("en")
 
