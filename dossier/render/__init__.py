@@ -76,6 +76,8 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
     views = views or Views(site, PAGE_VIEWS)
     install_filters(theme, site)
     installed = site.config.language
+    if site.translations:  # a kept theme (serve, rebuilds) last rendered another language's pages, maybe
+        _forget_modules(theme)
     cache: dict[str, jinja2.Template] = {}
     if site.translations:  # one language after the other: each switch reloads the imported macros
         order = {lang.code: i for i, lang in enumerate(site.translations.languages)}
