@@ -201,12 +201,13 @@ class Builder:
             if output is None:  # check: render in memory so template errors are found
                 result.pages = sum(1 for _ in render(site, theme, site.routes.values()))
             else:
-                the_plan = make_plan(previous, site, theme, config, output, trust_output=self.in_place and self.warm)
+                shape = shape_of(site, theme, config)
+                the_plan = make_plan(previous, site, shape, config, output, trust_output=self.in_place and self.warm)
                 target = Target(output, tuple(config.keep), self.in_place, self._post_write())
                 image_cache = images.ImageCache(self.root, self.options.cache)
                 rendered = render_and_commit(site, theme, the_plan, previous, target, self.options.jobs, (self.root, image_cache))
                 _report(result, the_plan, rendered)
-                state = record(previous, parsed, site, theme, config, output, the_plan, rendered, tuple(result.diagnostics))
+                state = record(previous, parsed, shape, theme, config, output, the_plan, rendered, tuple(result.diagnostics))
                 self._remember(state, parsed, worth_saving(previous, state, parsed, the_plan, rendered), result)
         except (RenderError, ThemeError, WriteError) as exc:
             result.diagnostics.append(exc.diagnostic)
@@ -225,7 +226,7 @@ class Builder:
         return theme
 
     def _still_built(self, config: Config, output: Path, previous: State) -> bool:
-        """:func:`still_built`; a live builder (serve) then compiles the theme now, not on the first save."""
+        """:func:`still_built`; a live builder (serve) then compiles the theme and loads the documents now."""
         try:
             theme = self._theme(config)
         except ThemeError:
@@ -234,6 +235,8 @@ class Builder:
             return False
         if self.live:
             theme.warm()
+            if not previous.parsed and self.options.cache:  # the documents too (0.8 s at 4,000 articles), not at the first save
+                self.state = replace(previous, parsed=self.store.load(_store_key(previous.parse_key)))
         return True
 
     def _discover(self, config: Config, previous: State | None, changed: set[str] | None) -> Sources:
@@ -344,12 +347,25 @@ def _reusable(sources: Sources, previous: State | None, store: DocStore | None) 
     return store.load(_store_key(sources.parse_key))  # documents without bodies
 
 
-def make_plan(previous: State | None, site: Site, theme: Theme, config: Config, output: Path, trust_output: bool) -> Plan:
+@dataclass(frozen=True)
+class Shape:
+    """What planning compares between builds, computed once per build: the link graph, each route's template
+    closure digest and the digest of the settings every page depends on."""
+
+    graph: dict
+    templates: dict
+    globals_digest: str
+
+
+def shape_of(site: Site, theme: Theme, config: Config) -> Shape:
+    return Shape(graph_of(site), route_templates(site, theme), globals_digest(config, site))
+
+
+def make_plan(previous: State | None, site: Site, shape: Shape, config: Config, output: Path, trust_output: bool) -> Plan:
     """The pages to render (see :mod:`dossier.plan`); the disk is only looked at to see if the output is intact."""
-    templates = route_templates(site, theme)
     output_ok = bool(previous) and previous.output_dir == str(output) and (trust_output or intact(output, previous, config))
     folders = tuple(lang.path for lang in site.translations.languages[1:]) if site.translations else ()
-    return plan(previous, graph_of(site), site.routes.keys(), templates, globals_digest(config, site), output_ok, folders)
+    return plan(previous, shape.graph, site.routes.keys(), shape.templates, shape.globals_digest, output_ok, folders)
 
 
 def route_templates(site: Site, theme: Theme) -> dict[str, str]:
@@ -436,15 +452,15 @@ def _emit(changes: Changes, digests: dict, path: str, data) -> None:
         changes.put(path, data)
 
 
-def record(previous: State | None, parsed: Parsed, site: Site, theme: Theme, config: Config, output: Path,
+def record(previous: State | None, parsed: Parsed, shape: Shape, theme: Theme, config: Config, output: Path,
            the_plan: Plan, rendered: Rendered, diagnostics: tuple = ()) -> State:
     """The record of this build, for the next one."""
     nothing_new = _nothing_new(previous, parsed, the_plan, rendered)
     return State(
         version=engine_version(), parse_key=parsed.parse_key, parsed=parsed.items, stats=parsed.stats,
-        graph=graph_of(site), globals_digest=globals_digest(config, site), shows=rendered.shows, lists=rendered.lists,
+        graph=shape.graph, globals_digest=shape.globals_digest, shows=rendered.shows, lists=rendered.lists,
         outputs=rendered.digests, output_dir=str(output), ok=True, config_digest=config.digest(),
-        theme_digest=theme.digest(), templates=route_templates(site, theme),
+        theme_digest=theme.digest(), templates=shape.templates,
         # nothing new to remember: keep the old time (a newer one only makes more files get re-read)
         recorded_at=previous.recorded_at if nothing_new else time.time(),
         hook_outputs=rendered.committed.hook_outputs, hooks_ok=rendered.committed.hooks_ok, derived=rendered.derived,

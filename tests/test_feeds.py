@@ -201,3 +201,14 @@ def test_without_a_host_feeds_use_paths_and_the_build_says_so_once(make_site, mi
     assert "Sitemap:" not in (site.out / "robots.txt").read_text(encoding="utf-8").replace("# Sitemap:", "")
     site2 = make_site(minimal_files, config=f"title: T\nbase_url: {BASE}\n")
     assert "need an absolute base_url" not in site2.build().err
+
+
+def test_sitemap_text_is_escaped_as_elementtree_escapes_it():
+    import xml.etree.ElementTree as ET
+
+    from dossier.render.feeds import _xml_escape
+
+    for text in ["a&b", "<script>", "x > y", 'q"uote\'s', "د&ر", "&amp;"]:
+        el = ET.Element("loc")
+        el.text = text
+        assert ET.tostring(el, encoding="unicode") == f"<loc>{_xml_escape(text)}</loc>"

@@ -199,17 +199,9 @@ def _lastmod(doc: Document) -> str | None:
 
 
 def sitemap(site: Site) -> bytes:
-    config = site.config
-    ET.register_namespace("", SITEMAP_NS)
-    ET.register_namespace("xhtml", XHTML_NS)
-    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    newest_by: dict[str, str] = {}
-    for doc in site.documents.values():
-        lm = _lastmod(doc)
-        if lm and doc.id in site.urls and not doc.draft:
-            for key in ("", doc.kind):
-                if lm[:10] > newest_by.get(key, "")[:10]:
-                    newest_by[key] = lm[:10]
+    """sitemap.xml, written as text (ElementTree took 1.3 s of a save at 4,000 articles for the same bytes)."""
+    newest_by = _newest_by_kind(site)
+    entries = []
     for url in sorted(site.routes):
         route = site.routes[url]
         if not (url == "" or url.endswith("/")) or route.template == "redirect.html":
@@ -217,28 +209,54 @@ def sitemap(site: Site) -> bytes:
         doc = site.documents.get(route.doc_id) if route.doc_id else None
         if doc is not None and doc.draft:
             continue
-        el = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(el, f"{{{SITEMAP_NS}}}loc").text = xml_text(absolute(config, url))
-        if site.translations:
-            _sitemap_alternates(site, route, el)
         lm = _lastmod(doc) if doc is not None else (
             newest_by.get("") if url == "" else newest_by.get(route.extra) if route.template == "list.html" else None)
+        entry = f"  <url>\n    <loc>{_xml_escape(xml_text(absolute(site.config, url)))}</loc>\n"
+        if site.translations:
+            entry += _sitemap_alternates(site, route)
         if lm:
-            ET.SubElement(el, f"{{{SITEMAP_NS}}}lastmod").text = lm
-    ET.indent(urlset)
-    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+            entry += f"    <lastmod>{_xml_escape(lm)}</lastmod>\n"
+        entries.append(entry + "  </url>\n")
+    head = f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\""
+    if any("<xhtml:link " in e for e in entries):  # (ElementTree declared a namespace only where used)
+        head += f' xmlns:xhtml="{XHTML_NS}"'
+    body = f">\n{''.join(entries)}</urlset>" if entries else " />"
+    return (head + body + "\n").encode("utf-8")
 
 
-def _sitemap_alternates(site: Site, route, el) -> None:
+def _newest_by_kind(site: Site) -> dict[str, str]:
+    """The newest day-precise date overall ("") and per kind, for the index pages' lastmod."""
+    newest_by: dict[str, str] = {}
+    for doc in site.documents.values():
+        lm = _lastmod(doc)
+        if lm and doc.id in site.urls and not doc.draft:
+            for key in ("", doc.kind):
+                if lm[:10] > newest_by.get(key, "")[:10]:
+                    newest_by[key] = lm[:10]
+    return newest_by
+
+
+def _xml_escape(text: str) -> str:
+    """Text content as ElementTree writes it (&, < and > escaped)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _sitemap_alternates(site: Site, route) -> str:
     """<xhtml:link rel="alternate" hreflang=...> for each version of a page (and x-default), as Google reads them."""
     from .languages import version_urls
 
     urls = version_urls(site, route)
     if len(urls) < 2:
-        return
+        return ""
     default = site.translations.default
-    for code, path in [*urls.items(), *((("x-default", urls[default]),) if default in urls else ())]:
-        ET.SubElement(el, f"{{{XHTML_NS}}}link", {"rel": "alternate", "hreflang": code, "href": absolute(site.config, path)})
+    links = [*urls.items(), *((("x-default", urls[default]),) if default in urls else ())]
+    return "".join(f'    <xhtml:link rel="alternate" hreflang="{_xml_attr(code)}" href="{_xml_attr(absolute(site.config, path))}" />\n'
+                   for code, path in links)
+
+
+def _xml_attr(text: str) -> str:
+    """An attribute value as ElementTree writes it."""
+    return _xml_escape(text).replace('"', "&quot;").replace("\n", "&#10;")
 
 
 def robots(site: Site) -> bytes:
