@@ -185,7 +185,7 @@ class Views:
                 "title": card.title,
                 "url": self.url(card.url or ""),
                 "date": date,
-                "date_text": format_range(date, card.end, self.language) if date else "",
+                "date_text": format_range(date, card.end, self.dates_in) if date else "",
                 "date_iso": date.iso() if date else "",
                 "summary": card.summary,
                 "lang": self._card_language(card),
