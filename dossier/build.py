@@ -30,6 +30,7 @@ from .model import Document, Failed, Site
 from .parse import ParseOptions, parse_all
 from .plan import Plan, graph_of, plan
 from .render import POST_WRITE, RenderError, Theme, ThemeError, Views, render
+from .render.languages import static_file
 from .render.registry import OUTPUTS, PAGE_VIEWS, READS
 from .resolve import Resolution, resolve_incremental
 from .resolve.routes import output_path
@@ -370,7 +371,8 @@ def shape_of(site: Site, theme: Theme, config: Config) -> Shape:
 def make_plan(previous: State | None, site: Site, shape: Shape, config: Config, output: Path, trust_output: bool) -> Plan:
     """The pages to render (see :mod:`dossier.plan`); the disk is only looked at to see if the output is intact."""
     output_ok = bool(previous) and previous.output_dir == str(output) and (trust_output or intact(output, previous, config))
-    return plan(previous, shape.graph, site.routes.keys(), shape.templates, shape.globals_digest, output_ok)
+    folders = tuple(lang.path for lang in site.translations.languages[1:]) if site.translations else ()
+    return plan(previous, shape.graph, site.routes.keys(), shape.templates, shape.globals_digest, output_ok, folders)
 
 
 def route_templates(site: Site, theme: Theme) -> dict[str, str]:
@@ -409,7 +411,7 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
         derived, produced = _derived_outputs(site, views, the_plan, previous, changes, digests, expected)
         for path, src in theme.static_files().items():
             expected.add(path)
-            _emit(changes, digests, path, src)
+            _emit(changes, digests, path, static_file(site, path, src))  # render/languages.py: English sites without i18n parts
         if images_from is not None:
             for path, data in images.publish(images_from[0], site.assets, site.images, images_from[1]):
                 expected.add(path)  # files of content/: images stripped of their metadata, with variants

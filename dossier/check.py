@@ -14,6 +14,8 @@ unconnected. They are warnings (``dossier check --strict`` fails on them).
 | E605 | a claim is still ``unverified`` more than N days after its date |
 | E606 | a person, place or organisation is mentioned nowhere (orphan) |
 | E607 | an original image under content/ carries a GPS position (published copies never do) |
+| E608 | a translated page links to entities that have no version in its language |
+| E609 | a translation is older than its original (the original's ``updated:`` is later) |
 
 Configuration (``dossier.yaml``)::
 
@@ -31,6 +33,7 @@ import re
 from pathlib import Path
 
 from . import diagnostics as dg
+from .resolve.translations import translation_findings
 from .model import Document, Site, SourceRef
 
 CHECKS = {code: text for code, text in dg.CODES.items() if code.startswith("E6")}
@@ -112,6 +115,9 @@ def _check_document(site: Site, doc: Document, today: _dt.date, days: int):
     """The rules of the document's kind (``KIND_CHECKS``), in order."""
     for rule in KIND_CHECKS.get(doc.kind, (_unarchived_sources,)):
         yield from rule(site, doc, today, days)
+    # E608 / E609: translations that lag behind their original, or link to pages their readers cannot read
+    if site.translations:
+        yield from translation_findings(site, doc)
 
 
 def _no_source(site: Site, doc: Document, today: _dt.date, days: int):
@@ -178,7 +184,8 @@ _ENTITY_LABEL = {"person": "person", "place": "place", "organization": "organisa
 
 def _orphan(site: Site, doc: Document, today: _dt.date, days: int):
     """E606: an entity nothing mentions."""
-    if any(bl.source != doc.id and bl.source in site.documents for bl in site.backlinks.get(doc.id, ())):
+    key = site.translations.canon(doc.id) if site.translations else doc.id  # a translation shares its original's backlinks
+    if any(bl.source != doc.id and bl.source in site.documents for bl in site.backlinks.get(key, ())):
         return
     yield _warn("E606", f'{_ENTITY_LABEL[doc.kind]} "{doc.title}" is not mentioned or listed on any other page', doc,
                 doc.line("title", default=1),

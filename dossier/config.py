@@ -29,8 +29,32 @@ KNOWN_KEYS = {
     "checks": dict,  # editorial checks (dossier/check.py): unverified_days, ignore
     "embeds": list,  # hosts whose https <iframe> embeds survive the sanitiser
     "search": bool,  # build the Pagefind search index (default true)
+    "calendar": str,  # gregorian (default) or persian: dates shown in the Solar Hijri calendar (dossier/dates.py)
+    "languages": list,  # a multilingual dossier: [{code, name, direction, calendar, title, description, path}], default first
     "map": dict,  # {tiles: URL template, attribution: text} for /map/ (render/timemap.py); default: the vendored basemap
 }
+# Keys whose value is one of a few words (the first is the default).
+CHOICES = {"calendar": ("gregorian", "persian")}
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of a multilingual dossier (``languages:`` in dossier.yaml)."""
+
+    code: str  # BCP 47: "en", "fa-AF", "ps"
+    name: str  # as its readers write it: "دری"
+    direction: str = "ltr"
+    calendar: str = "gregorian"
+    title: str = ""  # the site's title in this language ("" = the site's title)
+    description: str = ""
+    path: str = ""  # URL folder of this language's pages: "fa-af/"; "" for the default language
+
+    @property
+    def date_language(self) -> str:
+        return self.code + "-u-ca-persian" if self.calendar == "persian" else self.code
+
+
+LANGUAGE_KEYS = ("code", "name", "direction", "calendar", "title", "description", "path")
 
 
 @dataclass(frozen=True)
@@ -52,6 +76,8 @@ class Config:
     checks: dict = field(default_factory=dict)
     embeds: tuple = ()
     search: bool = True
+    calendar: str = "gregorian"
+    languages: tuple = ()  # of Language; empty: a single-language dossier (``language:``)
     map: dict = field(default_factory=dict)
     drafts: bool = False
 
@@ -62,6 +88,11 @@ class Config:
         if not path.endswith("/"):
             path += "/"
         return path
+
+    @property
+    def date_language(self) -> str:
+        """The language dates are formatted in: ``fa-AF``, or ``fa-AF-u-ca-persian`` (BCP 47) for the Solar Hijri calendar."""
+        return self.language + "-u-ca-persian" if self.calendar == "persian" else self.language
 
     @property
     def origin(self) -> str:
@@ -103,6 +134,56 @@ def load_config(root: Path, base_url: str | None = None, drafts: bool = False) -
     return Config(root=str(root), drafts=drafts, **values), diags
 
 
+def _value_problem(key: str, value, expected: type) -> str | None:
+    """What is wrong with a config value ("must be a list, not str"), or None."""
+    if not isinstance(value, expected):
+        return f"must be a {expected.__name__}, not {type(value).__name__}"
+    if key in CHOICES and value not in CHOICES[key]:
+        return f'must be one of {", ".join(CHOICES[key])}, not "{value}"'
+    return None
+
+
+def _apply_languages(values: dict, rel: str, line: int) -> list[dg.Diagnostic]:
+    """``languages:`` into Language values; the first one sets ``language`` and ``calendar``."""
+    values["languages"], problems = _languages(values["languages"], rel, line)
+    if values["languages"]:
+        values["language"] = values["languages"][0].code  # the first is the default
+        values["calendar"] = values["languages"][0].calendar
+    return problems
+
+
+def _languages(raw: list, rel: str, line: int | None) -> tuple[tuple, list[dg.Diagnostic]]:
+    """``languages:`` -> Language values; the first is the default (served at the root, the others under /<code>/)."""
+    from .i18n import is_rtl
+
+    out, diags, seen = [], [], set()
+    for i, item in enumerate(raw):
+        if isinstance(item, str):
+            item = {"code": item}
+        if not isinstance(item, dict) or not str(item.get("code") or "").strip():
+            diags.append(dg.error("D108", f"config: languages[{i}] needs a code (en, fa-AF, ps...)", rel, line))
+            continue
+        unknown = sorted(set(map(str, item)) - set(LANGUAGE_KEYS))
+        if unknown:
+            diags.append(dg.warning("D105", f'config: languages[{i}]: unknown key "{unknown[0]}" is ignored', rel, line,
+                                    hint="known: " + ", ".join(LANGUAGE_KEYS)))
+        code = str(item["code"]).strip()
+        calendar = str(item.get("calendar") or "gregorian")
+        direction = str(item.get("direction") or ("rtl" if is_rtl(code) else "ltr"))
+        if calendar not in CHOICES["calendar"] or direction not in ("ltr", "rtl"):
+            diags.append(dg.error("D108", f"config: languages[{i}] ({code}): calendar must be one of "
+                                  f"{', '.join(CHOICES['calendar'])} and direction ltr or rtl", rel, line))
+            continue
+        if code.lower() in seen:
+            diags.append(dg.error("D108", f"config: languages: {code} is listed twice", rel, line))
+            continue
+        seen.add(code.lower())
+        folder = "" if not out else (str(item.get("path") or code).strip("/").lower() + "/")
+        out.append(Language(code, str(item.get("name") or code), direction, calendar, str(item.get("title") or ""),
+                            str(item.get("description") or ""), folder))
+    return tuple(out), diags
+
+
 def _read_values(path: Path, diags: list) -> dict:
     """The known keys of ``dossier.yaml`` with values of the right type; the rest reported in ``diags``."""
     rel = CONFIG_FILE
@@ -130,6 +211,8 @@ def _read_values(path: Path, diags: list) -> dict:
         value = _typed(key, value, loaded.key_lines.get(str(key), 0) + 1, diags)
         if value is not None:
             values[key] = value
+    if "languages" in values:
+        diags.extend(_apply_languages(values, rel, loaded.key_lines.get("languages", 0) + 1))
     if "map" in values:
         diags.extend(_check_map(values["map"], rel, loaded.key_lines.get("map", 0) + 1))
     return values
@@ -147,8 +230,9 @@ def _typed(key, value, line: int, diags: list):
         return None
     if expected is str and isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
-    if not isinstance(value, expected):
-        diags.append(dg.error("D108", f"config: {key} must be a {expected.__name__}, not {type(value).__name__}", rel, line))
+    problem = _value_problem(key, value, expected)
+    if problem:
+        diags.append(dg.error("D108", f"config: {key} {problem}", rel, line))
         return None
     return value
 

@@ -227,7 +227,7 @@ _APPROX_WORD = {"en": "c.", "fr": "vers", "de": "um", "es": "c.", "fa": "حدو�
 def _locale(language: str):
     from babel import Locale
 
-    lang = (language or "en").replace("-", "_")
+    lang = _without_calendar(language or "en").replace("-", "_")
     if lang == "en":
         lang = "en_GB"  # day-month-year, as international newsrooms write dates
     try:
@@ -242,9 +242,14 @@ _LONG_MONTH = re.compile(r"(?<![ML])(MMM|LLL)(?![ML])")
 
 @lru_cache(maxsize=8192)
 def format_date(d: PartialDate, language: str = "en") -> str:
-    """``2021`` / ``August 2021`` / ``15 August 2021`` / ``15 August 2021, 21:00 (UTC+04:30)``, localised."""
+    """``2021`` / ``August 2021`` / ``15 August 2021`` / ``15 August 2021, 21:00 (UTC+04:30)``, localised.
+
+    ``language`` may carry a calendar as BCP 47 does (``fa-AF-u-ca-persian``): see :func:`format_persian`.
+    """
     from babel.dates import format_date as babel_format_date, format_skeleton, format_time
 
+    if language.endswith(PERSIAN_CALENDAR):
+        return format_persian(d, language)
     loc = _locale(language)
     if d.precision in (DAY, MINUTE):
         text = babel_format_date(d.first_day(), "long", locale=loc)
@@ -265,6 +270,8 @@ def format_range(start: PartialDate, end: PartialDate | None, language: str = "e
     """A start and optional end at their precisions: "15–21 August 2021", "August 2021 – March 2022"."""
     if end is None or end == start:
         return format_date(start, language)
+    if language.endswith(PERSIAN_CALENDAR):
+        return f"{format_date(start, language)} – {format_date(end, language)}"
     from babel.dates import format_date as babel_format_date
 
     loc = _locale(language)
@@ -281,6 +288,67 @@ def format_range(start: PartialDate, end: PartialDate | None, language: str = "e
     # The locale's own fallback ("{0} – {1}" in English, "{0} تا {1}" in Persian), spaced as CLDR spaces it.
     pattern = loc.interval_formats.get(None) or "{0} – {1}"
     return pattern.replace("{0}", format_date(start, language)).replace("{1}", format_date(end, language))
+
+
+# ------------------------------------------------------- Solar Hijri calendar
+# jdatetime converts days (it has no partial dates): a month or a year is shown as the
+# Solar Hijri months or years its first and last days fall in, so it keeps its precision.
+PERSIAN_CALENDAR = "-u-ca-persian"
+# Month names by language (CLDR's "persian" calendar names): Afghanistan's Dari and Pashto
+# names (Hamal, Sawr, ...), Iran's Persian ones, and Latin forms for every other language.
+_SOLAR_MONTHS = {
+    "fa_AF": ("حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس", "جدی", "دلو", "حوت"),
+    "ps": ("وری", "غویی", "غبرګولی", "چنګاښ", "زمری", "وږی", "تله", "لړم", "لیندۍ", "مرغومی", "سلواغه", "کب"),
+    "fa": ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"),
+    "": ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand"),
+}
+# CLDR writes "AP" (anno Persico) after Solar Hijri years outside Iran and Afghanistan
+_SOLAR_ERA = {"fa_AF": "", "ps": "", "fa": "", "": " AP"}
+
+
+def _without_calendar(language: str) -> str:
+    return language[: -len(PERSIAN_CALENDAR)] if language.endswith(PERSIAN_CALENDAR) else language
+
+
+def _solar_names(language: str) -> str:
+    loc = _locale(language)
+    key = f"{loc.language}_{loc.territory}" if loc.territory else loc.language
+    for candidate in (key, loc.language):
+        if candidate in _SOLAR_MONTHS:
+            return candidate
+    return ""
+
+
+def _to_solar(day: _dt.date) -> tuple[int, int, int]:
+    import jdatetime
+
+    j = jdatetime.date.fromgregorian(date=day)
+    return j.year, j.month, j.day
+
+
+def format_persian(d: PartialDate, language: str) -> str:
+    """A date in the Solar Hijri calendar at its own precision.
+
+    A day: ``24 اسد 1400``; a Gregorian month spans two Solar Hijri months (``اسد–سنبله 1400``);
+    a year spans two years (``1399–1400``). Times and offsets are kept as written.
+    """
+    names = _solar_names(language)
+    months, era = _SOLAR_MONTHS[names], _SOLAR_ERA[names]
+    (y1, m1, d1), (y2, m2, _) = _to_solar(d.first_day()), _to_solar(d.last_day())
+    if d.precision in (DAY, MINUTE):
+        text = f"{d1} {months[m1 - 1]} {y1}{era}"
+        if d.precision == MINUTE:
+            text += f", {d.hour:02d}:{d.minute or 0:02d}"
+            if d.offset is not None:
+                text += f" (UTC{_fmt_offset(d.offset)})"
+    elif d.precision == MONTH:
+        text = (f"{months[m1 - 1]}–{months[m2 - 1]} {y1}{era}" if y1 == y2
+                else f"{months[m1 - 1]} {y1} – {months[m2 - 1]} {y2}{era}")
+    else:
+        text = f"{y1}–{y2}{era}" if y1 != y2 else f"{y1}{era}"
+    if d.approximate:
+        text = f"{_APPROX_WORD.get(_locale(language).language, 'c.')} {text}"
+    return text
 
 
 def check_range(start: PartialDate, end: PartialDate) -> str | None:

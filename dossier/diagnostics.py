@@ -46,6 +46,8 @@ CODES = {
     "D501": "two sources write the same URL",
     "D502": "output folder refused",
     "D503": "output could not be written",
+    "D701": "two translations of one document in the same language",
+    "D702": "translation_of points nowhere",
     "E601": "event or claim with no source",
     "E602": "external source with no archived copy",
     "E603": "translated article does not name its translator",
@@ -53,6 +55,8 @@ CODES = {
     "E605": "claim still unverified long after its date",
     "E606": "entity mentioned nowhere (orphan)",
     "E607": "original image carries a GPS position",
+    "E608": "a translated page links to an entity not translated into its language",
+    "E609": "translation older than its original",
 }
 
 

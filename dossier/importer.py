@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import ENTITY_KINDS, FOLDERS, Site
-from .names import match_key, slugify, sort_key, strip_invisible
+from .names import SoundIndex, match_key, slugify, sort_key, strip_invisible, without_article
 
 # Whole lines that are page furniture, not article text (compared with _debris_key).
 DEBRIS = {
@@ -206,6 +206,9 @@ def entity_names(site: Site) -> list[tuple[tuple[str, ...], str, str, bool]]:
             tokens = tuple(match_key(name).split())
             if tokens:
                 out.append((tokens, doc.id, name, _is_acronym(name)))
+            bare = tuple(without_article(" ".join(tokens)).split())
+            if bare and bare != tokens:  # "The Taleban" is also found as "Taleban"
+                out.append((bare, doc.id, name, False))
     return out
 
 
@@ -254,6 +257,17 @@ def find_entities(text: str, site: Site) -> tuple[list[Found], set[int]]:
         entries.sort(key=lambda e: -len(e[0]))
     found: dict[str, Found] = {}
     consumed: set[int] = set()
+    sound = SoundIndex((name, doc_id) for _t, doc_id, name, _a in entity_names(site))
+    if sound.useful_for(text):  # "Ahmad Masoud" in Latin text for an entity written "احمد مسعود"
+        written_words = [text[start:end] for _k, start, end in words]
+        i = 0
+        while i < len(words):
+            match = sound.match(written_words, i)
+            if match:
+                n, doc_id = match
+                _record(found, site, doc_id, text[words[i][1]:words[i + n - 1][2]])
+                consumed.update(range(i, i + n))
+            i += match[0] if match else 1
     i = 0
     while i < len(tokens):
         step = 1
@@ -267,17 +281,21 @@ def find_entities(text: str, site: Site) -> tuple[list[Found], set[int]]:
                 break
             if acronym and written != spelling:
                 continue
-            doc = site.documents[doc_id]
-            entry = found.setdefault(doc_id, Found(doc_id, doc.kind, doc.title, [], 0))
-            entry.count += 1
-            if written not in entry.spellings:
-                entry.spellings.append(written)
+            _record(found, site, doc_id, written)
             consumed.update(range(i, i + n))
             step = n
             break
         i += step
     ordered = sorted(found.values(), key=lambda f: (ENTITY_KINDS.index(f.kind), -f.count, sort_key(f.title)))
     return ordered, consumed
+
+
+def _record(found: dict, site: Site, doc_id: str, written: str) -> None:
+    doc = site.documents[doc_id]
+    entry = found.setdefault(doc_id, Found(doc_id, doc.kind, doc.title, [], 0))
+    entry.count += 1
+    if written not in entry.spellings:
+        entry.spellings.append(written)
 
 
 _CAP_WORD = re.compile(r"[^\W\d_][\w'’-]*")

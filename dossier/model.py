@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .dates import PartialDate
+from .i18n import N_
 from .diagnostics import Diagnostic
 
 DocId = str  # "people/ahmad-massoud"
@@ -26,14 +27,14 @@ KINDS = {
 }
 FOLDERS = {kind: folder for folder, kind in KINDS.items()}
 ENTITY_KINDS = ("person", "place", "organization")
-KIND_LABELS = {
-    "article": ("Article", "Articles"),
-    "person": ("Person", "People"),
-    "place": ("Place", "Places"),
-    "organization": ("Organisation", "Organisations"),
-    "event": ("Event", "Events"),
-    "claim": ("Claim", "Claims"),
-    "page": ("Page", "Pages"),
+KIND_LABELS = {  # English source text; views translate it (dossier/i18n.py)
+    "article": (N_("Article"), N_("Articles")),
+    "person": (N_("Person"), N_("People")),
+    "place": (N_("Place"), N_("Places")),
+    "organization": (N_("Organisation"), N_("Organisations")),
+    "event": (N_("Event"), N_("Events")),
+    "claim": (N_("Claim"), N_("Claims")),
+    "page": (N_("Page"), N_("Pages")),
 }
 CLAIM_STATUSES = ("unverified", "disputed", "denied", "false", "misleading", "confirmed")
 
@@ -221,6 +222,7 @@ class Card:
     type: str | None
     tags: tuple[str, ...]
     sensitive: bool
+    versions: tuple = ()  # multilingual dossiers: (language, id) of this document, then of every version of it
     digest: str = ""
 
 
@@ -240,6 +242,7 @@ class Site:
     anchors: dict[tuple[DocId, int], str] = field(default_factory=dict)  # resolved #heading ids
     bodies: Any = None  # path -> HTML, for documents whose body_html is None (kept on disk by the cache)
     index: Any = None  # resolve.index.NameIndex
+    translations: Any = None  # resolve.translations.Translations of a multilingual dossier, else None
     sections: dict = field(default_factory=dict)  # _index.md intros: folder ("" home, "articles") -> Document
     assets: dict = field(default_factory=dict)  # non-Markdown file under content/ -> its URL below the root
     images: dict = field(default_factory=dict)  # raster image path -> images.ImageInfo

@@ -124,6 +124,8 @@ class Suggester:
         self._by_key: dict[tuple[str, int], tuple[str, ...]] = {}
         self.lookups = 0
         self.compared = 0
+        self._sounds: dict[str, list[str]] | None = None  # sound_key -> names, built on the first need
+        self._sound_words: dict[str, list[str]] = defaultdict(list)
 
     def suggest(self, wanted: str, limit: int = 3) -> list[str]:
         found = self._by_text.get((wanted, limit))  # the same spelling again: no work at all
@@ -144,11 +146,31 @@ class Suggester:
         self.compared += len(hits)
         return difflib.get_close_matches(key, [name for name, _score, _i in hits], n=n, cutoff=_CUTOFF)
 
+    def _sound_matches(self, key: str) -> list[str]:
+        """Names with the same consonant skeleton as ``key`` (across scripts), then those sharing one of its words."""
+        sound = sound_key(key)
+        if not sound:
+            return []
+        if self._sounds is None:
+            self._sounds = defaultdict(list)
+            for name in self._keys:
+                other = sound_key(name)
+                if other:
+                    self._sounds[other].append(name)
+                    for word in set(other.split()):
+                        self._sound_words[word].append(name)
+        same = self._sounds.get(sound, [])
+        words = {w for w in sound.split() if len(w) >= MIN_SOUND}
+        partial = {name for w in words for name in self._sound_words.get(w, ())} - set(same)
+        return same + sorted(partial, key=self._order.__getitem__)
+
     def _suggest(self, key: str, limit: int) -> list[str]:
         close = self._close(key, limit * 3)
         if len(key) >= 3 and len(close) < limit * 3:  # names that contain the wanted words, in index order
             containing = {name for word in set(key.split()) for name in self._words.get(word, ())} - set(close)
             close += heapq.nsmallest(limit * 3 - len(close), containing, key=self._order.__getitem__)
+        if len(close) < limit * 3:  # across scripts and articles: "Masoud" -> "مسعود", "Taleban" -> "The Taleban"
+            close += [name for name in self._sound_matches(key) if name not in close]
         out: list[str] = []
         for name in close:
             display = self.names[name]
@@ -157,6 +179,112 @@ class Suggester:
             if len(out) == limit:
                 break
         return out
+
+
+# ------------------------------------------------------------ across scripts
+# "Masoud" and "مسعود", "Taleban" and "the Taleban": keys that let "did you mean", unlinked
+# mentions and `dossier import` propose a name written in another script or with an article.
+# These are plain functions of one name (any index, trigram or not, can store their results).
+ARTICLES = frozenset({"the", "al", "el"})
+_ARABIC_ARTICLE = "\u0627\u0644"  # ال written onto the word
+_SOUND_MAP = str.maketrans({"q": "k", "c": "k", "v": "w", "x": "k"})
+_SOUND_DROP = re.compile(r"[^a-z]|[aeiouwy]")  # vowels and the letters Persian writes long vowels with
+_REPEAT = re.compile(r"(.)\1+")
+MIN_SOUND = 3  # a shorter skeleton ("l" for Lévy) says nothing
+
+
+def without_article(key: str) -> str:
+    """A match key without its leading article: "the taleban" -> "taleban", "al qaeda" -> "qaeda", "القاعده" -> "قاعده"."""
+    words = key.split()
+    if len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]
+    elif words and words[0].startswith(_ARABIC_ARTICLE) and len(words[0]) > 4:
+        words[0] = words[0][2:]
+    return " ".join(words)
+
+
+def is_arabic_script(text: str) -> bool:
+    """Written in the Arabic script (Persian, Dari, Pashto, Arabic, Urdu)."""
+    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff" for ch in text)
+
+
+@lru_cache(maxsize=65536)
+def sound_word(word: str) -> str:
+    """The consonant skeleton of one folded word, the same for its Latin and Arabic-script spellings.
+
+    Transliterated with anyascii (which writes no short vowels for Arabic script), then
+    vowels, w/y (Persian's long vowels), doubled letters and a final h (ه, often a vowel)
+    are dropped: "massoud", "masoud", "مسعود" -> "msd"; "taliban", "taleban", "طالبان" -> "tlbn".
+    """
+    text = _SOUND_DROP.sub("", anyascii(word).lower().translate(_SOUND_MAP))
+    text = _REPEAT.sub(r"\1", text)
+    return text[:-1] if len(text) > 1 and text.endswith("h") else text
+
+
+def sound_key(name: str) -> str:
+    """:func:`sound_word` of each word of a name, its leading article left out ("" when too short to mean anything)."""
+    key = " ".join(w for w in (sound_word(w) for w in without_article(match_key(name)).split()) if w)
+    return key if len(key.replace(" ", "")) >= MIN_SOUND else ""
+
+
+def _sound_matches(wanted: str, names: dict[str, str]) -> list[str]:
+    """Names that sound like ``wanted`` across scripts and articles: the same skeleton, or one of its words."""
+    sound = sound_key(wanted)
+    if not sound:
+        return []
+    words = {w for w in sound.split() if len(w) >= MIN_SOUND}
+    same, partial = [], []
+    for k in names:
+        other = sound_key(k)
+        if other == sound:
+            same.append(k)
+        elif other and words & set(other.split()):
+            partial.append(k)
+    return same + partial
+
+
+class SoundIndex:
+    """Names by the skeleton of their first word, to find them in text written in the other script.
+
+    Only a name of two words or more, or one long word (a skeleton of 5 letters or more), is
+    matched this way: one short skeleton ("msd") matches too many ordinary words in running text.
+    A skeleton two owners share is ambiguous and never matched.
+    """
+
+    def __init__(self, entries):
+        owners: dict[tuple[str, ...], set] = {}
+        scripts: dict[tuple[str, ...], set] = {}
+        for name, owner in entries:
+            words = tuple(sound_key(name).split())
+            if len(words) > 1 or (words and len(words[0]) >= 5):
+                owners.setdefault(words, set()).add(owner)
+                scripts.setdefault(words, set()).add(is_arabic_script(name))
+        self.first: dict[str, list] = {}
+        for words, who in owners.items():
+            if len(who) == 1:
+                for arabic in scripts[words]:
+                    self.first.setdefault(words[0], []).append((words, next(iter(who)), arabic))
+        for options in self.first.values():
+            options.sort(key=lambda o: -len(o[0]))
+        self.scripts = {arabic for options in self.first.values() for _w, _o, arabic in options}
+
+    def __bool__(self) -> bool:
+        return bool(self.first)
+
+    def useful_for(self, text: str) -> bool:
+        """Whether ``text`` can hold a name of the other script: Latin text and Arabic-script names, or the reverse."""
+        return True in self.scripts or (False in self.scripts and is_arabic_script(text))
+
+    def match(self, words: list[str], i: int) -> tuple[int, object] | None:
+        """(word count, owner) of the longest name in the *other* script starting at ``words[i]``."""
+        first = sound_word(match_key(words[i]))
+        for name_words, owner, arabic in self.first.get(first, ()):
+            n = len(name_words)
+            if arabic == is_arabic_script(words[i]) or len(words) < i + n:
+                continue
+            if tuple(sound_word(match_key(w)) for w in words[i:i + n]) == name_words:
+                return n, owner
+        return None
 
 
 def sort_key(text: str) -> str:

@@ -11,6 +11,11 @@ No rendering, no disk. A page is rendered again when it
 * is the page of a document a changed document links (or linked) to: its backlinks;
 * is the index of a changed card's kind, the page of one of its tags, or the
   timeline and the map when events changed; the home page and the tags index always.
+
+In a multilingual dossier the versions of a document share links, backlinks and
+events (``DocGraph.family``): a change to one is a change to all; and each
+language's copy of a shared page (home, indexes, timeline, map: ``SHARED_PAGES``)
+is rendered again with the default language's.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from typing import Collection, Mapping
 
 from .model import FOLDERS, DocId
 from .names import slugify
+from .resolve.routes import SHARED_PAGES
 
 ALWAYS = ("", "tags/")  # the home page and the tags index summarise everything
 
@@ -35,6 +41,7 @@ class DocGraph:
     targets: frozenset  # resolved link targets
     tags: frozenset
     events: bool  # defines timeline entries (an event file, or an article with inline events)
+    family: frozenset = frozenset()  # multilingual dossiers: the other versions of the document
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ class Plan:
 
 def graph_of(site) -> dict[DocId, DocGraph]:
     """The link graph of a resolved site, as planning compares it between builds."""
+    tr = site.translations
     targets: dict[str, set] = {i: set() for i in site.documents}
     for (doc_id, _i), target in site.resolved.items():
         if target and doc_id in targets:
@@ -72,20 +80,25 @@ def graph_of(site) -> dict[DocId, DocGraph]:
             digest=doc.digest, card=site.cards[doc.id].digest, kind=doc.kind, url=site.urls.get(doc.id),
             targets=frozenset(targets[doc.id]), tags=frozenset(doc.fields.get("tags", ())),
             events=doc.kind == "event" or bool(doc.fields.get("events")),
+            family=frozenset(tr.family({doc.id}) - {doc.id}) if tr else frozenset(),
         )
         for doc in site.documents.values()
     }
 
 
 def plan(previous, graph: Mapping[DocId, DocGraph], routes: Collection[str], templates: Mapping[str, str],
-         globals_digest: str, output_ok: bool) -> Plan:
-    """What to render. ``previous``: the last build's record or None; ``output_ok``: its output is intact."""
+         globals_digest: str, output_ok: bool, folders: tuple = ()) -> Plan:
+    """What to render. ``previous``: the last build's record or None; ``output_ok``: its output is intact;
+    ``folders``: the URL folders of a multilingual dossier's other languages ("fa-af/")."""
     why_full = _why_full(previous, globals_digest, output_ok)
     if why_full:
         return Plan(True, frozenset(routes), MappingProxyType({"*": why_full}))
     why: dict[str, str] = {}
     for url, reason in _affected(previous, graph, routes):
         why.setdefault(url, reason)
+        if url in SHARED_PAGES:  # each language's copy of the page
+            for folder in folders:
+                why.setdefault(folder + url, reason)
     for url, digest in templates.items():
         if previous.templates.get(url) != digest:
             why.setdefault(url, "its template changed")
@@ -118,7 +131,17 @@ def changed_documents(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGrap
             dirty.add(doc_id)
         elif a.digest != b.digest or a.targets != b.targets:
             dirty.add(doc_id)
-    return dirty, cards
+    return _families(old, new, dirty), _families(old, new, cards)
+
+
+def _families(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph], ids: set) -> set:
+    """``ids`` and the other versions of their documents (before and after; none in a one-language dossier)."""
+    out = set(ids)
+    for doc_id in ids:
+        for g in (old.get(doc_id), new.get(doc_id)):
+            if g is not None:
+                out |= g.family
+    return out
 
 
 def _link_changes(old, new, dirty) -> tuple[set, set]:
@@ -129,7 +152,7 @@ def _link_changes(old, new, dirty) -> tuple[set, set]:
         before, after = (a.targets if a else frozenset()), (b.targets if b else frozenset())
         linked |= before | after
         membership |= before ^ after if a and b else before | after
-    return linked, membership
+    return _families(old, new, linked), _families(old, new, membership)
 
 
 def _affected(previous, graph: Mapping[DocId, DocGraph], routes: Collection[str]):

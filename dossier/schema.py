@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .config import KNOWN_KEYS
+from .config import CHOICES, KNOWN_KEYS, LANGUAGE_KEYS
 from .model import CLAIM_STATUSES, FOLDERS
 from .parse.fields import COMMON, LOCATION_PRECISIONS, REQUIRED, SCHEMAS, SYNONYMS
 
@@ -45,6 +45,15 @@ TYPES = {  # parse.fields converter name -> JSON Schema
 }
 CONFIG_TYPES = {str: {"type": "string"}, bool: {"type": "boolean"}, dict: {"type": "object"},
                 list: {"type": "array", "items": {"type": "string"}}}
+# Keys with a shape of their own (config.py checks the same rules: CHOICES, _languages).
+_LANGUAGE = {"type": "object", "required": ["code"], "additionalProperties": False,
+             "properties": {**{k: {"type": "string"} for k in LANGUAGE_KEYS},
+                            "calendar": {"enum": list(CHOICES["calendar"])}, "direction": {"enum": ["ltr", "rtl"]}}}
+CONFIG_SHAPES = {
+    "calendar": {"enum": list(CHOICES["calendar"])},
+    "languages": {"type": "array", "description": "the site's languages, the default first (code, name, direction, "
+                  "calendar, title, description, path)", "items": {"anyOf": [{"type": "string"}, _LANGUAGE]}},
+}
 
 
 def kind_schema(kind: str) -> dict:
@@ -86,7 +95,7 @@ def config_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "dossier.yaml",
         "type": "object",
-        "properties": {key: dict(CONFIG_TYPES[t]) for key, t in sorted(KNOWN_KEYS.items())},
+        "properties": {key: dict(CONFIG_SHAPES.get(key) or CONFIG_TYPES[t]) for key, t in sorted(KNOWN_KEYS.items())},
         "additionalProperties": False,  # the build reports unknown keys with their line
     }
 

@@ -159,6 +159,18 @@ def build_example(root: Path, *args: str) -> SiteDir:
     return site
 
 
+def single_language(root, language: str, calendar: str | None = None) -> None:
+    """Make a copy of the example a single-language dossier in ``language`` (its Dari versions removed)."""
+    import re
+
+    for md in (root / "content").rglob("*.fa-AF.md"):
+        md.unlink()
+    config = root / "dossier.yaml"
+    text = re.sub(r"(?ms)^languages:\n(?:[ #].*?\n)+", "", config.read_text(encoding="utf-8"))
+    text = text.replace("language: en", f"language: {language}" + (f"\ncalendar: {calendar}" if calendar else ""))
+    config.write_text(text, encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory):
     return build_example(tmp_path_factory.mktemp("example-browser"))

@@ -98,3 +98,45 @@ def test_impossible_dates(value, message):
 def test_range_end_before_start():
     assert "before the start" in check_range(parse_date("2021-08-21"), parse_date("2021-08-15"))
     assert check_range(parse_date("2021-08"), parse_date("2021-08-15")) is None
+
+
+# ------------------------------------------------------------- Solar Hijri calendar (calendar: persian)
+@pytest.mark.parametrize("language, expected", [
+    ("fa-AF-u-ca-persian", "24 اسد 1400"),  # the fall of Kabul, as Afghan media date it
+    ("ps-u-ca-persian", "24 زمری 1400"),
+    ("fa-IR-u-ca-persian", "24 مرداد 1400"),
+    ("en-u-ca-persian", "24 Mordad 1400 AP"),
+])
+def test_persian_calendar_month_names_by_country(language, expected):
+    assert format_date(parse_date("2021-08-15"), language) == expected
+
+
+def test_persian_calendar_new_year_boundaries():
+    af = "fa-AF-u-ca-persian"
+    assert format_date(parse_date("2021-03-20"), af) == "30 حوت 1399"
+    assert format_date(parse_date("2021-03-21"), af) == "1 حمل 1400"
+    assert format_date(parse_date("2025-03-20"), "fa-IR-u-ca-persian") == "30 اسفند 1403"  # 1403 is a leap year
+
+
+def test_persian_calendar_keeps_each_dates_precision():
+    af = "fa-AF-u-ca-persian"
+    assert format_date(parse_date("2021-08"), af) == "اسد–سنبله 1400"  # a month stays a month: the two it overlaps
+    assert format_date(parse_date("2021-03"), af) == "حوت 1399 – حمل 1400"
+    assert format_date(parse_date("2021"), af) == "1399–1400"  # a year stays a year
+    assert format_date(parse_date("c. 2021-08-13"), af) == "حدود 22 اسد 1400"
+    assert format_date(parse_date("2021-08-15T21:00+04:30"), af) == "24 اسد 1400, 21:00 (UTC+04:30)"
+    assert format_range(parse_date("2021-08-15"), parse_date("2021-08-21"), af) == "24 اسد 1400 – 30 اسد 1400"
+    assert format_date(parse_date("2021-08-15"), "fa-AF") == "15 اگست 2021"  # without the calendar: Gregorian
+
+
+def test_calendar_in_config_and_on_the_built_pages(make_site):
+    files = {"content/articles/a.md": "---\ntitle: Kabul falls\ndate: 2021-08-15\n---\nText.\n",
+             "content/events/e.md": "---\ntitle: A month\ndate: 2021-08\nsources: [{url: 'https://example.org/a', archived_url: 'https://archive.org/a'}]\n---\n"}
+    site = make_site(files, config="title: T\nlanguage: fa-AF\ncalendar: persian\n")
+    run = site.build()
+    assert run.code == 0, run.err
+    assert ">24 اسد 1400</time>" in site.read("articles/a/index.html")
+    timeline = site.read("timeline/index.html")
+    assert ">1399–1400</h2>" in timeline and ">اسد–سنبله 1400</h3>" in timeline
+    bad = make_site(files, config="title: T\nlanguage: fa-AF\ncalendar: jalali\n").build()
+    assert bad.code != 0 and 'dossier.yaml:3: D108 config: calendar must be one of gregorian, persian, not "jalali"' in bad.err

@@ -172,3 +172,22 @@ def test_debris_and_markdown_safety():
     assert title == "Title here" and paras == ["One line two", "# not a heading"] and dropped == ["Source link"]
     assert _escape_markdown("# not a heading").startswith("\\#")
     assert "\\[\\[" in _escape_markdown("see [[Kabul]]") and "&lt;script>" in _escape_markdown("<script>")
+
+
+def test_import_finds_names_across_scripts_and_articles(make_site):
+    from dossier.build import BuildOptions, load
+    from dossier.importer import find_entities
+
+    site = make_site({
+        "content/people/massoud.md": "---\ntitle: احمد مسعود\n---\n",
+        "content/organizations/taliban.md": "---\ntitle: The Taleban\n---\n",
+        "content/people/saleh.md": "---\ntitle: Amrullah Saleh\n---\n",
+    })
+    _, s, _, _ = load(BuildOptions(source=site.root, drafts=True, jobs=1))
+
+    def found(text):
+        return {f.title: f.spellings for f in find_entities(text, s)[0]}
+
+    assert found("Ahmad Masoud met Taleban envoys.") == {"احمد مسعود": ["Ahmad Masoud"], "The Taleban": ["Taleban"]}
+    assert found("امرالله صالح در پنجشیر است.") == {"Amrullah Saleh": ["امرالله صالح"]}
+    assert found("Mr Masoud alone, and Saleh alone.") == {}  # one short word across scripts: too loose

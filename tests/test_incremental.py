@@ -194,17 +194,35 @@ def test_template_edit_renders_exactly_the_pages_that_use_it(tmp_path):
     assert site.snapshot() == _full(site, tmp_path)
 
 
-def test_live_builder_resolves_incrementally_and_equals_full_builds(tmp_path):
+def _single_language(site: SiteDir) -> SiteDir:
+    """The example without its Dari versions and ``languages:`` (a single-language dossier)."""
+    config = site.root / "dossier.yaml"
+    lines = config.read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("languages:"))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" "))
+    config.write_text("\n".join(lines[:start] + lines[end:]), encoding="utf-8")
+    for version in site.root.glob("content/**/*.fa-AF.md"):
+        version.unlink()
+    return site
+
+
+@pytest.mark.parametrize("languages", ["one", "several"])
+def test_live_builder_resolves_incrementally_and_equals_full_builds(tmp_path, languages):
     """serve's builder keeps its last resolve in memory: each content edit re-resolves from it
-    (resolve.incremental), and the output equals a clean full build byte for byte."""
+    (resolve.incremental), and the output equals a clean full build byte for byte. A multilingual
+    dossier is resolved whole on every edit (resolve.multilingual), with the same equality."""
     site = _copy_example(tmp_path / "site")
+    if languages == "one":
+        _single_language(site)
     builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False), live=True, post_write=())
     assert builder.rebuild().ok and builder.resolution.full
+    assert (builder.resolution.site.translations is None) == (languages == "one")
     for name, edit in edits(site):
         edit()
         result = builder.rebuild()
         assert result.ok, (name, result.diagnostics)
-        assert builder.resolution.full == (name == "config edited"), (name, builder.resolution.why_full)
+        expect_full = name == "config edited" or languages == "several"
+        assert builder.resolution.full == expect_full, (name, builder.resolution.why_full)
         full = tmp_path / "full-build"
         shutil.rmtree(full, ignore_errors=True)
         clean = Builder(BuildOptions(source=site.root, output=full, jobs=1, cache=False), post_write=()).rebuild()

@@ -55,3 +55,20 @@ def test_check_prints_notes_without_failing_strict(make_site):
 
     data = json.loads(run.out)
     assert any(d["code"] == "D206" and d["line"] == 6 for d in data["diagnostics"])
+
+
+def test_mentions_across_scripts_and_articles(make_site):
+    entities = {
+        "content/people/massoud.md": "---\ntitle: احمد مسعود\n---\n",
+        "content/organizations/taliban.md": "---\ntitle: The Taleban\n---\n",
+        "content/people/saleh.md": "---\ntitle: Amrullah Saleh\n---\n",
+    }
+    body = "Ahmad Masoud spoke of Taleban fighters.\n\nامرالله صالح هم بود.\n"
+    site = make_site({**entities, "content/articles/x.md": f"---\ntitle: X\ndate: 2021\n---\n{body}"})
+    _c, s, _d, _t = load(BuildOptions(source=site.root, jobs=1, cache=False))
+    found = sorted(d.message for d in unlinked_mentions(s, site.root) if d.path == "content/articles/x.md")
+    assert found == [
+        'unlinked mention of "Amrullah Saleh": "امرالله صالح"',
+        'unlinked mention of "The Taleban": "Taleban"',
+        'unlinked mention of "احمد مسعود": "Ahmad Masoud"',
+    ]

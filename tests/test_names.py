@@ -1,3 +1,5 @@
+import pytest
+
 from dossier.names import match_key, slugify, suggestions
 
 
@@ -33,6 +35,44 @@ def test_suggestions_offer_close_names():
     assert suggestions("Ahmad Masoud", names)[0] == "Ahmad Massoud"
 
 
+# ------------------------------------------------------------ across scripts and articles
+from dossier.names import SoundIndex, sound_key, without_article  # noqa: E402,I001
+
+
+@pytest.mark.parametrize("latin, arabic_script", [
+    ("Ahmad Massoud", "احمد مسعود"), ("Masoud", "مسعود"), ("Taleban", "طالبان"), ("Haqqani", "حقانی"),
+    ("Amrullah Saleh", "امرالله صالح"), ("Panjshir", "پنجشیر"), ("Emmanuel Macron", "امانوئل ماکرون"),
+])
+def test_sound_key_is_shared_by_latin_and_persian_spellings(latin, arabic_script):
+    assert sound_key(latin) == sound_key(arabic_script) != ""
+
+
+def test_sound_key_leaves_out_articles_and_keeps_names_apart():
+    assert sound_key("the Taleban") == sound_key("Taliban") == sound_key("طالبان")
+    assert without_article("the taleban") == "taleban" and without_article("al qaeda") == "qaeda"
+    assert without_article("القاعده") == "قاعده" and without_article("the") == "the"
+    assert sound_key("Kabul") != sound_key("Kandahar") and sound_key("Ahmad Massoud") != sound_key("Ahmad Shah Massoud")
+    assert sound_key("Lévy") == ""  # one consonant: too short to propose anything
+
+
+def test_did_you_mean_crosses_scripts_and_articles():
+    names = {match_key(n): n for n in ("احمد مسعود", "The Taleban", "Kabul", "Ahmad Shah Massoud")}
+    assert suggestions("Masoud", names)[0] == "احمد مسعود"
+    assert suggestions("Taleban", names) == ["The Taleban"]
+    assert suggestions("Taliban", names) == ["The Taleban"]
+    assert suggestions("Kandahar", names) == []
+
+
+def test_sound_index_matches_only_across_scripts_and_whole_names():
+    index = SoundIndex([("احمد مسعود", "p1"), ("Ahmad Shah Massoud", "p2"), ("مسعود", "p3")])
+    words = "Interview with Ahmad Masoud today".split()
+    assert index.match(words, 2) == (2, "p1")
+    assert index.match(words, 3) is None  # one short word alone ("msd") is not matched in running text
+    assert index.match("احمد شاه مسعود".split(), 0) == (3, "p2")
+    assert index.match("احمد مسعود".split(), 0) is None  # the same script: the exact matcher's job
+    assert index.useful_for("Latin text") and not SoundIndex([("Ahmad Shah Massoud", "p2")]).useful_for("Latin text")
+
+
 # ------------------------------------------------------------------ did you mean, at scale
 import difflib  # noqa: E402
 import random  # noqa: E402
@@ -42,7 +82,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from dossier.names import Suggester  # noqa: E402
+from dossier.names import Suggester, _sound_matches  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -59,6 +99,8 @@ def scan_all_names(wanted: str, names: dict[str, str], limit: int = 3) -> list[s
                 break
             if k not in close and words & set(k.split()):
                 close.append(k)
+    if len(close) < limit * 3:  # across scripts and articles (the plain scan of dossier.names._sound_matches)
+        close += [k for k in _sound_matches(wanted, names) if k not in close]
     out: list[str] = []
     for k in close:
         if names[k] not in out:

@@ -4,9 +4,9 @@ from types import SimpleNamespace
 from dossier.plan import ALWAYS, DocGraph, plan
 
 
-def g(kind="article", url=None, digest="d1", card="c1", targets=(), tags=(), events=False):
+def g(kind="article", url=None, digest="d1", card="c1", targets=(), tags=(), events=False, family=()):
     return DocGraph(digest=digest, card=card, kind=kind, url=url, targets=frozenset(targets), tags=frozenset(tags),
-                    events=events)
+                    events=events, family=frozenset(family))
 
 
 GRAPH = {
@@ -92,3 +92,21 @@ def test_a_deleted_document_reaches_its_linkers_and_the_pages_that_showed_it():
     p = plan(record(), new, ROUTES - {"articles/b/"}, TEMPLATES, "G", output_ok=True)
     assert {"articles/", "people/p/"} <= p.urls
     assert [r.url for r in p.routes({u: SimpleNamespace(url=u) for u in ROUTES - {"articles/b/"}})] == sorted(p.urls - {"articles/b/"})
+
+
+def test_multilingual_a_version_change_reaches_its_family_and_each_languages_shared_pages():
+    graph = {**GRAPH, "people/p": g("person", url="people/p/", family={"people/p-fa"}),
+             "people/p-fa": g("person", url="fa/people/p/", family={"people/p"})}
+    routes = ROUTES | {"fa/people/p/", "fa/", "fa/people/", "fa/timeline/"}
+    templates = {u: "t" for u in routes}
+    shows = {**record().shows, "fa/people/p/": frozenset({"people/p-fa"}), "fa/": frozenset(),
+             "fa/people/": frozenset({"people/p-fa"}), "fa/timeline/": frozenset()}
+    previous = record(graph=graph, shows=shows, templates=templates)
+    new = {**graph, "people/p-fa": g("person", url="fa/people/p/", family={"people/p"}, card="c2")}
+    p = plan(previous, new, routes, templates, "G", output_ok=True, folders=("fa/",))
+    assert {"people/p/", "fa/people/p/", "fa/", "fa/people/", "people/"} <= p.urls  # both versions, both indexes
+    assert {"timeline/", "fa/timeline/"} <= p.urls  # the timeline shows the person's card: each language's copy too
+    assert "tags/war/" not in p.urls and "articles/b/" in p.urls and "articles/a/" in p.urls
+    assert p.why["fa/people/"] == p.why["people/"]
+    one_language = plan(record(), changed("people/p", card="c2"), ROUTES, TEMPLATES, "G", output_ok=True)
+    assert not any(u.startswith("fa/") for u in one_language.urls)

@@ -51,3 +51,25 @@ def test_cli_writes_the_schema(tmp_path):
     assert json.loads((tmp_path / "config.json").read_text())["title"] == "dossier.yaml"
     run = SiteDir(tmp_path).run("schema")
     assert set(json.loads(run.out)["$defs"]) >= {"article", "person", "place", "event", "claim", "page"}
+
+
+@pytest.mark.parametrize("languages, ok", [
+    ([{"code": "en", "name": "English"}, {"code": "fa-AF", "calendar": "persian", "direction": "rtl"}, "ps"], True),
+    ([{"name": "no code"}], False),
+    ([{"code": "fa", "calendar": "hijri"}], False),
+    ([{"code": "fa", "direction": "up"}], False),
+    ([{"code": "fa", "flag": "af"}], False),
+])
+def test_config_schema_knows_languages_as_the_config_loader_does(tmp_path, languages, ok):
+    from dossier.config import load_config
+    import yaml
+
+    (tmp_path / "dossier.yaml").write_text(yaml.safe_dump({"title": "T", "languages": languages}, allow_unicode=True),
+                                           encoding="utf-8")
+    _config, diags = load_config(tmp_path)
+    assert (not diags) == ok, diags
+    if ok:
+        jsonschema.validate({"languages": languages, "calendar": "persian"}, config_schema())
+    else:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"languages": languages}, config_schema())

@@ -17,6 +17,8 @@ def test_wheel_in_fresh_venv_inits_and_builds(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "dossier/themes/default/templates/base.html" in names
     assert "dossier/themes/default/static/style.css" in names
+    for lang in ("en", "fr", "fa", "ps", "ar"):  # the labels' compiled catalogs ship with the theme
+        assert f"dossier/themes/default/locale/{lang}/LC_MESSAGES/messages.mo" in names
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     py = env_dir / "bin" / "python"

@@ -24,6 +24,7 @@ COMMON = {
     "lang": "str", "previous_slugs": "str_list", "sensitive": "bool", "aliases": "str_list",
     "tags": "str_list", "date": "date", "template": "str",
     "ignore_checks": "str_list",  # editorial check codes acknowledged for this file, e.g. [E605]
+    "translation_of": "str",  # the original of a translation (a path, slug or title); see resolve/translations.py
     "authors": "str_list",
     "permalink": "url_path",  # this page's own address, "/2010/03/02/old-slug/" (Jekyll, WordPress exports)
 }

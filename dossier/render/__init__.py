@@ -11,7 +11,7 @@ from ..model import Output, Route, Site
 from ..resolve.routes import output_path
 from .registry import OUTPUTS, PAGE_VIEWS, POST_WRITE
 from .theme import Theme, ThemeError
-from .views import View, Views
+from .views import View, Views, is_rtl
 
 
 class RenderError(Exception):
@@ -23,15 +23,39 @@ class RenderError(Exception):
         return self.diagnostic.message
 
 
-def install_filters(theme: Theme, site: Site) -> None:
+def install_filters(theme: Theme, site: Site, language: str | None = None) -> None:
+    """Filters, globals and labels for pages in ``language`` (the site's language by default)."""
     env = theme.env
-    lang = site.config.language
+    lang = language or site.config.language
+    dates_in = site.translations.language(lang).date_language if site.translations else site.config.date_language
     prefix = site.config.prefix
-    env.filters["date"] = lambda d: format_date(d, lang) if isinstance(d, PartialDate) else ("" if d is None else str(d))
-    env.filters["daterange"] = lambda d, end=None: format_range(d, end, lang)
-    env.filters["url"] = lambda path: prefix + str(path).lstrip("/")
+    env.filters["date"] = lambda d: format_date(d, dates_in) if isinstance(d, PartialDate) else ("" if d is None else str(d))
+    env.filters["daterange"] = lambda d, end=None: format_range(d, end, dates_in)
+    folder = site.translations.folder(lang) if site.translations else ""
+    env.filters["url"] = lambda path: prefix + _in_language(str(path).lstrip("/"), folder)
     env.filters["langname"] = lambda code: language_name(code, lang)
+    env.filters["num"] = lambda n: format_number(n, lang)
     env.globals["url"] = env.filters["url"]
+    env.globals["rtl"] = is_rtl(lang)  # also inside imported macros (the timeline's), which get no page context
+    theme.set_language(lang)
+
+
+def _in_language(path: str, folder: str) -> str:
+    """"articles/" -> "fa-af/articles/" on a page of a language with its own folder (pages every language has)."""
+    if not folder:
+        return path
+    from .languages import SHARED_PAGES
+
+    return folder + path if path in SHARED_PAGES else path
+
+
+def format_number(n, language: str = "en") -> str:
+    """A count in the page's language and digits (Babel): 12, ۱۲, ١٢; no grouping, as the theme always wrote it."""
+    from babel.numbers import format_decimal
+
+    from ..dates import _locale
+
+    return format_decimal(n, locale=_locale(language), group_separator=False)
 
 
 def language_name(code, in_language: str = "en") -> str:
@@ -51,10 +75,21 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
     """Render each route; a template problem raises :class:`RenderError` naming the template file:line."""
     views = views or Views(site, PAGE_VIEWS)
     install_filters(theme, site)
+    installed = site.config.language
+    if site.translations:  # a kept theme (serve, rebuilds) last rendered another language's pages, maybe
+        _forget_modules(theme)
     cache: dict[str, jinja2.Template] = {}
+    if site.translations:  # one language after the other: each switch reloads the imported macros
+        order = {lang.code: i for i, lang in enumerate(site.translations.languages)}
+        routes = sorted(routes, key=lambda r: order.get(views.route_language(r), 0))
     for route in routes:
         view = views.view(route)
         name = view.template
+        language = view.context.get("lang", installed)
+        if language != installed:  # a multilingual dossier: labels and dates of this page's language
+            install_filters(theme, site, language)
+            installed = language
+            _forget_modules(theme)
         try:
             template = cache.get(name)
             if template is None:
@@ -65,6 +100,13 @@ def render(site: Site, theme: Theme, routes: Iterable[Route], views: Views | Non
         except Exception as exc:  # a template's runtime error (e.g. calling a missing method)
             raise RenderError(theme.template_error(exc, name)) from None
         yield route, view, Output(output_path(route.url), text.encode("utf-8"))
+
+
+def _forget_modules(theme: Theme) -> None:
+    """Imported macros (the timeline's) keep the labels and globals of the language they were first
+    loaded in: make them load again. No template is parsed or compiled again."""
+    for template in list(theme.env.cache.values()) if theme.env.cache is not None else ():
+        template._module = None
 
 
 def render_outputs(site: Site, views: Views) -> Iterator[Output]:

@@ -32,6 +32,7 @@ from .jsonld import absolute
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 DEFAULT_COUNT = 20
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src|poster)=")(/(?!/)[^"]*)"')
@@ -51,11 +52,14 @@ def base_url_note(site: Site | None) -> str | None:
             "full addresses; set base_url: https://your.host/path/ in dossier.yaml (or pass --base-url) before publishing")
 
 
-def feed_articles(site: Site, tag_slug: str | None = None) -> list[Document]:
+def feed_articles(site: Site, tag_slug: str | None = None, language: str | None = None) -> list[Document]:
+    tr = site.translations  # a multilingual dossier: each language has its own feeds
+    language = language or site.config.language
     docs = [
         d for d in site.documents.values()
         if d.kind == "article" and d.id in site.urls and not d.draft and not d.fields.get("sensitive")
         and (tag_slug is None or tag_slug in {slugify(t) for t in d.fields.get("tags", ())})
+        and (tr is None or tr.lang_of[d.id] == language)
     ]
     docs.sort(key=lambda d: (d.date.sort_key() if d.date else (0,), d.id), reverse=True)
     count = site.config.feeds.get("count", DEFAULT_COUNT)
@@ -116,7 +120,7 @@ def _sub(parent, tag, text=None, **attrs):
 def atom(site: Site, views, docs: list[Document], path: str, title: str, alternate: str) -> bytes:
     config = site.config
     ET.register_namespace("", ATOM_NS)
-    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": config.language})
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": views.language})
     _sub(feed, "id", _feed_id(site, path))
     _sub(feed, "title", title)
     if config.description:
@@ -150,7 +154,7 @@ def atom(site: Site, views, docs: list[Document], path: str, title: str, alterna
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def json_feed(site: Site, views, docs: list[Document]) -> bytes:
+def json_feed(site: Site, views, docs: list[Document], path: str = "feed.json") -> bytes:
     config = site.config
     items = []
     for d in docs:
@@ -174,11 +178,11 @@ def json_feed(site: Site, views, docs: list[Document]) -> bytes:
         items.append({k: v for k, v in entry.items() if v is not None})
     data = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": xml_text(config.title),
-        "home_page_url": absolute(config, ""),
-        "feed_url": absolute(config, "feed.json"),
-        "description": xml_text(config.description) or None,
-        "language": config.language,
+        "title": xml_text(views.site_view["title"]),
+        "home_page_url": absolute(config, views.folder),
+        "feed_url": absolute(config, path),
+        "description": xml_text(views.site_view["description"]) or None,
+        "language": views.language,
         "authors": [{"name": xml_text(config.author or config.title)}],
         "items": items,
     }
@@ -208,10 +212,14 @@ def sitemap(site: Site) -> bytes:
         lm = _lastmod(doc) if doc is not None else (
             newest_by.get("") if url == "" else newest_by.get(route.extra) if route.template == "list.html" else None)
         entry = f"  <url>\n    <loc>{_xml_escape(xml_text(absolute(site.config, url)))}</loc>\n"
+        if site.translations:
+            entry += _sitemap_alternates(site, route)
         if lm:
             entry += f"    <lastmod>{_xml_escape(lm)}</lastmod>\n"
         entries.append(entry + "  </url>\n")
     head = f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\""
+    if any("<xhtml:link " in e for e in entries):  # (ElementTree declared a namespace only where used)
+        head += f' xmlns:xhtml="{XHTML_NS}"'
     body = f">\n{''.join(entries)}</urlset>" if entries else " />"
     return (head + body + "\n").encode("utf-8")
 
@@ -233,6 +241,24 @@ def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _sitemap_alternates(site: Site, route) -> str:
+    """<xhtml:link rel="alternate" hreflang=...> for each version of a page (and x-default), as Google reads them."""
+    from .languages import version_urls
+
+    urls = version_urls(site, route)
+    if len(urls) < 2:
+        return ""
+    default = site.translations.default
+    links = [*urls.items(), *((("x-default", urls[default]),) if default in urls else ())]
+    return "".join(f'    <xhtml:link rel="alternate" hreflang="{_xml_attr(code)}" href="{_xml_attr(absolute(site.config, path))}" />\n'
+                   for code, path in links)
+
+
+def _xml_attr(text: str) -> str:
+    """An attribute value as ElementTree writes it."""
+    return _xml_escape(text).replace('"', "&quot;").replace("\n", "&#10;")
+
+
 def robots(site: Site) -> bytes:
     config = site.config
     lines = ["User-agent: *", f"Disallow: {config.prefix}pagefind/", ""]
@@ -248,6 +274,12 @@ def feeds(site: Site, views) -> Iterator[Output]:
     docs = feed_articles(site)
     yield Output("feed.xml", atom(site, views, docs, "feed.xml", xml_text(config.title), ""))
     yield Output("feed.json", json_feed(site, views, docs))
+    for lang in (site.translations.languages[1:] if site.translations else ()):
+        mine = views.for_language(lang.code)
+        docs = feed_articles(site, language=lang.code)
+        yield Output(lang.path + "feed.xml", atom(site, mine, docs, lang.path + "feed.xml",
+                                                  xml_text(mine.site_view["title"]), lang.path))
+        yield Output(lang.path + "feed.json", json_feed(site, mine, docs, lang.path + "feed.json"))
     for tag_slug, (name, _ids) in sorted(site.tags.items()):
         path = f"tags/{tag_slug}/feed.xml"
         yield Output(path, atom(site, views, feed_articles(site, tag_slug), path,

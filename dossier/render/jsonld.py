@@ -63,6 +63,20 @@ def absolute(config, path: str) -> str:
     return config.origin + config.prefix + path.lstrip("/")
 
 
+def add_translations_jsonld(views, doc, data: dict) -> None:
+    """schema.org: a version says its language, the original lists its translations, a translation its original."""
+    tr, site, config = views.tr, views.site, views.site.config
+    data["inLanguage"] = tr.lang_of[doc.id]
+    original = tr.canon(doc.id)
+    if original != doc.id and original in site.urls:
+        data["translationOfWork"] = {"@type": "CreativeWork", "url": absolute(config, site.urls[original]),
+                                     "inLanguage": tr.lang_of[original]}
+    others = [d for _code, d in sorted(tr.versions.get(original, {}).items()) if d != doc.id]
+    if original == doc.id and others:
+        data["workTranslation"] = [{"@type": "CreativeWork", "url": absolute(config, site.urls[d]),
+                                    "inLanguage": tr.lang_of[d]} for d in others if d in site.urls]
+
+
 def _iso(d) -> str | None:
     return d.iso() if d is not None else None
 
@@ -341,17 +355,13 @@ def _page_title(views, route: Route, extra: dict) -> str:
     if route.template == "list.html" and route.extra in FOLDERS:
         from ..model import KIND_LABELS
 
-        return KIND_LABELS[route.extra][1]
+        return views._(KIND_LABELS[route.extra][1])
     if route.template == "tag.html" and route.extra in site.tags:
         return "#" + site.tags[route.extra][0]
-    return {
-        "": site.config.title,
-        "tags/": "Tags",
-        "timeline/": "Timeline",
-        "search/": "Search",
-        "sources/": "Sources",
-        "404.html": "Page not found",
-    }.get(route.url, extra.get("title") or site.config.title)
+    named = {"tags/": "Tags", "timeline/": "Timeline", "search/": "Search", "sources/": "Sources", "404.html": "Page not found"}
+    if route.url in named:
+        return views._(named[route.url])  # the same labels as the templates' headings
+    return site.config.title if route.url == "" else (extra.get("title") or site.config.title)
 
 
 def _og_locale(language: str) -> str | None:
@@ -371,6 +381,8 @@ def head(views, route: Route, extra: dict | None = None) -> dict:
         title = doc.title
         description = views.card(doc.id).get("summary") or config.description
         data = document_jsonld(views, doc)
+        if site.translations:
+            add_translations_jsonld(views, doc, data)
         if doc.fields.get("sensitive"):
             description = SENSITIVE_DESCRIPTION
     else:
@@ -411,8 +423,9 @@ def _article_og(doc) -> list:
 
 def _feed_links(views, route: Route) -> list[dict]:
     site, config = views.site, views.site.config
-    feeds = [{"type": "application/atom+xml", "title": f"{config.title} (Atom)", "href": views.url("feed.xml")},
-             {"type": "application/feed+json", "title": f"{config.title} (JSON Feed)", "href": views.url("feed.json")}]
+    folder = getattr(views, "folder", "")  # a language's own feeds, in a multilingual dossier
+    feeds = [{"type": "application/atom+xml", "title": f"{config.title} (Atom)", "href": views.url(folder + "feed.xml")},
+             {"type": "application/feed+json", "title": f"{config.title} (JSON Feed)", "href": views.url(folder + "feed.json")}]
     if route.template == "tag.html" and route.extra in site.tags:
         feeds.append({"type": "application/atom+xml", "title": f"#{site.tags[route.extra][0]} · {config.title}",
                       "href": views.url(f"tags/{route.extra}/feed.xml")})

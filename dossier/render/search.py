@@ -15,6 +15,7 @@ still succeeds with a warning, and the search page says search is unavailable.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -76,11 +77,25 @@ def build_index(tmp: Path, site) -> list[dg.Diagnostic]:
         except OSError as exc:
             problem = f"Pagefind could not be started: {exc}"
     if problem is None:
+        _stable_entry(tmp / BUNDLE / "pagefind-entry.json")
         return []
     shutil.rmtree(tmp / BUNDLE, ignore_errors=True)
     _mark_unavailable(tmp / "search" / "index.html")
     return [dg.warning(UNAVAILABLE_CODE, f"search index not built: {problem}; /search/ says search is unavailable",
                        hint="the rest of the site was built; install pagefind[bin] and build again")]
+
+
+def _stable_entry(entry: Path) -> None:
+    """Pagefind lists a multilingual site's languages in a varying order: sort them, so equal sites give equal bytes."""
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    languages = data.get("languages") if isinstance(data, dict) else None
+    if isinstance(languages, dict) and len(languages) > 1:
+        data["languages"] = dict(sorted(languages.items()))
+        entry.unlink()  # never write through a hard link to the previous build's copy
+        entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _mark_unavailable(page: Path) -> None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..i18n import N_
 from ..model import Route
 from ..names import match_key, sort_key
 from .views import KINDS_ORDER, View, Views, _source_dict
 
-NO_PUBLISHER = "Publisher not named"
+NO_PUBLISHER = N_("Publisher not named")
 
 
 def _external_citations(views: Views, doc) -> list[tuple[dict, str]]:
@@ -23,8 +24,8 @@ def _external_citations(views: Views, doc) -> list[tuple[dict, str]]:
     cited = []
     src = doc.fields.get("source") if doc.kind == "article" else None
     if src is not None and (src.url or src.title or src.publisher):
-        cited.append((_source_dict(src, views.language), "based on it"))
-    cited.extend((_source_dict(ref, views.language), "cites it") for ref in doc.fields.get("sources", ()) if ref.link is None)
+        cited.append((_source_dict(src, views.dates_in), views._("based on it")))
+    cited.extend((_source_dict(ref, views.dates_in), views._("cites it")) for ref in doc.fields.get("sources", ()) if ref.link is None)
     return cited
 
 
@@ -36,7 +37,7 @@ def _internal_citations(views: Views, doc, internal: dict) -> set[str]:
         if target and target != doc.id:
             item = internal.setdefault(target, {"card": views.card(target), "cited_by": []})
             if doc.id not in {c["card"]["id"] for c in item["cited_by"]}:
-                item["cited_by"].append({"card": views.card(doc.id), "how": "cites it"})
+                item["cited_by"].append({"card": views.card(doc.id), "how": views._("cites it")})
             shows.update((target, doc.id))
     return shows
 
@@ -56,16 +57,17 @@ def _add_citation(entries: dict, data: dict, cited_by: dict) -> None:
         entry["cited_by"].append(cited_by)
 
 
-def _by_publisher(entries) -> list[dict]:
+def _by_publisher(entries, no_publisher: str) -> list[dict]:
+    """Sources grouped by publisher (``no_publisher``: the group of those that name none, last)."""
     groups: dict[str, dict] = {}
     for entry in entries:
-        name = entry.get("publisher") or _host(entry.get("url")) or NO_PUBLISHER
+        name = entry.get("publisher") or _host(entry.get("url")) or no_publisher
         group = groups.setdefault(match_key(name), {"publisher": name, "items": []})
         group["items"].append(entry)
     for group in groups.values():
         group["items"].sort(key=lambda e: sort_key(e.get("title") or e.get("url") or ""))
         group["count"] = len(group["items"])
-    return sorted(groups.values(), key=lambda g: (g["publisher"] == NO_PUBLISHER, sort_key(g["publisher"])))
+    return sorted(groups.values(), key=lambda g: (g["publisher"] == no_publisher, sort_key(g["publisher"])))
 
 
 def url_key(url: str) -> str:
@@ -86,13 +88,15 @@ def sources_view(views: Views, route: Route) -> View:
     shows: set[str] = set()
     docs = sorted(site.documents.values(), key=lambda d: (KINDS_ORDER.get(d.kind, 9), views._listing_key(d.id)))
     for doc in docs:
+        if views.tr and views.tr.lang_of[doc.id] != views.language:
+            continue  # the page lists the citations of its own language's documents
         shows.update(_internal_citations(views, doc, internal))
         for data, how in _external_citations(views, doc):
             _add_citation(entries, data, {"card": views.card(doc.id), "how": how})
             shows.add(doc.id)
-    ordered = _by_publisher(entries.values())
+    ordered = _by_publisher(entries.values(), views._(NO_PUBLISHER))
     articles = sorted(internal.values(), key=lambda i: sort_key(i["card"]["title"]))
-    ctx = views.base(route, title="Sources", publishers=ordered, internal=articles,
+    ctx = views.base(route, title=views._("Sources"), publishers=ordered, internal=articles,
                      source_count=len(entries), internal_count=len(articles))
     return View("sources.html", ctx, shows)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from .. import diagnostics as dg
+from ..i18n import locale_dirs, translations
 from ..yamltools import YamlProblem, load_yaml
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +26,12 @@ class ThemeError(Exception):
     def __init__(self, diagnostic: dg.Diagnostic):
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
+
+
+def packaged_dirs() -> tuple[Path, ...]:
+    """The built-in default theme's catalogs (for code that has no theme at hand)."""
+    default = packaged_theme_dir("default")
+    return locale_dirs(Path("/nonexistent"), [default] if default else [])
 
 
 def packaged_theme_dir(name: str) -> Path | None:
@@ -75,7 +82,16 @@ class Theme:
             lstrip_blocks=True,
             auto_reload=False,
             cache_size=-1,
+            extensions=["jinja2.ext.i18n"],  # {{ _("label") }}: labels come from message catalogs (dossier/i18n.py)
         )
+        # render.install_filters puts the page language's in place; this one lets templates compile before (warm)
+        self.env.filters["num"] = str
+        self.locale_dirs = locale_dirs(self.root, self.chain)
+        self.set_language("en")
+
+    def set_language(self, language: str) -> None:
+        """Labels of the following renders in ``language`` (catalogs of the site, the theme chain, the default)."""
+        self.env.install_gettext_translations(translations(self.locale_dirs, language), newstyle=True)
 
     def _parent(self, folder: Path) -> str | None:
         meta = folder / "theme.yaml"
@@ -135,13 +151,24 @@ class Theme:
 
     def _read_digest(self) -> str:
         h = hashlib.blake2b(digest_size=16)
-        for base in self.template_dirs + self.static_dirs:
+        for base in self.template_dirs + self.static_dirs + list(self.locale_dirs):
             for dirpath, _, filenames in sorted(os.walk(base)):
                 for name in sorted(filenames):
                     full = Path(dirpath) / name
                     h.update(str(full).encode())
                     h.update(full.read_bytes())
         return h.hexdigest()
+
+    def catalog_digest(self) -> str:
+        """Digest of the compiled message catalogs (a changed label re-renders every page)."""
+        if "_catalogs" not in self.__dict__:
+            h = hashlib.blake2b(digest_size=16)
+            for base in self.locale_dirs:
+                for full in sorted(base.rglob("*.mo")):
+                    h.update(str(full).encode())
+                    h.update(full.read_bytes())
+            self.__dict__["_catalogs"] = h.hexdigest()
+        return self.__dict__["_catalogs"]
 
     def closure_digest(self, name: str) -> str:
         """Digest of a template and every template it extends, includes or imports.
@@ -155,6 +182,7 @@ class Theme:
         from jinja2 import meta
 
         h = hashlib.blake2b(digest_size=16)
+        h.update(self.catalog_digest().encode())  # labels come from the catalogs
         seen, todo = set(), [name]
         while todo:
             current = todo.pop()

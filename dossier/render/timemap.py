@@ -16,12 +16,14 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from ..i18n import N_
 from ..model import Event, Route
 from .view import View, events_show  # (Views, in annotations only: views.py imports this module)
 
@@ -40,13 +42,13 @@ class Precision:
 
 
 PRECISIONS = {
-    None: Precision("point", 0, "at this place"),
-    "exact": Precision("point", 0, "exact location"),
-    "town": Precision("area", 5_000, "somewhere in or near this town"),
-    "district": Precision("area", 25_000, "somewhere in this district"),
-    "province": Precision("area", 100_000, "somewhere in this province"),
-    "country": Precision("region", 300_000, "somewhere in this country"),
-    "region": Precision("region", 500_000, "somewhere in this region"),
+    None: Precision("point", 0, N_("at this place")),
+    "exact": Precision("point", 0, N_("exact location")),
+    "town": Precision("area", 5_000, N_("somewhere in or near this town")),
+    "district": Precision("area", 25_000, N_("somewhere in this district")),
+    "province": Precision("area", 100_000, N_("somewhere in this province")),
+    "country": Precision("region", 300_000, N_("somewhere in this country")),
+    "region": Precision("region", 500_000, N_("somewhere in this region")),
 }
 SHAPES = ("point", "area", "region")
 
@@ -103,7 +105,7 @@ class MapData:
                 record.update(t=ev.title, u=item["url"], d=item["date_text"])
             self.places[index[key]]["n"] += 1
             self.records.append(record)
-            item.update(location=PRECISIONS[precision].text, shape=PRECISIONS[precision].shape)
+            item.update(location=views._(PRECISIONS[precision].text), shape=PRECISIONS[precision].shape)
             self.items.append(item)
 
     @staticmethod
@@ -264,11 +266,13 @@ def map_settings(views: Views) -> dict:
 def map_view(views: Views, route: Route) -> View:
     site = views.site
     data = MapData(views, list(site.events))
-    label = (f"Static map of {len(data.items)} events at {len(data.places)} places; "
-             "the list below gives each of them")
-    ctx = views.base(route, title="Map", facets=views.facets(site.events), items=data.items, places=data.places,
+    label = views._("Static map of %(events)s at %(places)s; the list below gives each of them") % {
+        "events": _count(views, "%(num)s event", "%(num)s events", len(data.items)),
+        "places": _count(views, "%(num)s place", "%(num)s places", len(data.places))}
+    ctx = views.base(route, title=views._("Map"), facets=views.facets(site.events), items=data.items, places=data.places,
                      data=data.json(), unplaced=data.unplaced, svg=static_map(basemap_for(views), data.places, label),
-                     map=map_settings(views), event_count=len(site.events))
+                     map=map_settings(views), event_count=len(site.events), map_labels=script_labels(views),
+                     outlines=outlines_name(views))
     return View("map.html", ctx, events_show(site.events))
 
 
@@ -282,8 +286,61 @@ def minimap(views: Views, doc, events: list[Event]) -> dict | None:
     if not data.places:
         return None
     count = len(data.records)
-    label = (f"Map of the {count} event{'s' if count != 1 else ''} of {doc.title} that have a place"
-             if count else f"Map showing where {doc.title} is")
+    label = (views.ngettext("Map of the %(num)s event of %(name)s that have a place",
+                            "Map of the %(num)s events of %(name)s that have a place", count) % {"num": count, "name": doc.title}
+             if count else views._("Map showing where %(name)s is") % {"name": doc.title})
     facet = {"person": "person", "place": "place", "organization": "organization"}.get(doc.kind)
     return {"svg": static_map(basemap_for(views), data.places, label, 600, 320), "data": data.json(), "count": count,
-            "label": label, "query": f"?{facet}={doc.slug}" if facet and count else "", "map": map_settings(views)}
+            "label": label, "query": f"?{facet}={doc.slug}" if facet and count else "", "map": map_settings(views),
+            "labels": script_labels(views), "outlines": outlines_name(views)}
+
+
+def outlines_name(views: Views) -> Markup:
+    """"Natural Earth" (the basemap's source: a name, not a label), marked as English on pages in other languages."""
+    if views.language.lower().split("-")[0] == "en":
+        return Markup("Natural Earth")
+    return Markup('<span lang="en" dir="ltr">Natural Earth</span>')
+
+
+def _count(views: Views, one: str, many: str, n: int) -> str:
+    return views.ngettext(one, many, n) % {"num": n}
+
+
+def _js(text: str) -> str:
+    """A label for static/timemap.js: "%(num)s events" -> "{n} events" (its placeholders are {name})."""
+    return re.sub(r"%\((\w+)\)s", lambda m: "{" + ("n" if m.group(1) == "num" else m.group(1)) + "}", text)
+
+
+def script_labels(views: Views) -> Markup | None:
+    """The labels static/timemap.js writes, in the page's language (JSON), or None on English pages (it has them)."""
+    if views.language.lower().split("-")[0] == "en":
+        return None
+    _, ngettext = views._, views.ngettext
+
+    def forms(form) -> list[str]:  # the form for 1, and the one for other counts (100 is "other" in every CLDR language)
+        return [_js(form(1)), _js(form(100))]
+
+    labels = {
+        "shapes": {"point": _("exact place"), "area": _("approximate location"), "region": _("whole country or region")},
+        "plural": {"event": forms(lambda n: ngettext("%(num)s event", "%(num)s events", n)),
+                   "place": forms(lambda n: ngettext("%(num)s place", "%(num)s places", n)),
+                   "matching event": forms(lambda n: ngettext("%(num)s matching event", "%(num)s matching events", n))},
+        "keys": _("Map: use the arrow keys to pan, + and - to zoom; Tab reaches the markers"),
+        "cluster": _js(_("%(events)s at %(places)s: %(names)s; zoom in")),
+        "spanning": _js(_("%(num)s known only to a longer period or spanning it")),
+        "approximate": _js(_("%(num)s approximate")),
+        "per": {"year": _("per year"), "month": _("per month"), "day": _("per day")},
+        "range": _js(_("selected: %(from)s to %(to)s")),
+        "listMore": _("List more"),
+        "first": _js(_("The first %(limit)s of %(matching)s are listed.")),
+        "all": _js(_("All %(events)s")),
+        "some": _js(_("%(visible)s of %(events)s")),
+        "selected": _("Selected event"),
+        "close": _("Close"),
+        "outlines": _js(_("Outlines: %(source)s")),  # the interactive map's attribution (a link to Natural Earth)
+        "moreBelow": _js(_("%(num)s more in the list below.")),
+        # punctuation between the parts of a label (Persian and Arabic write ، and ؛)
+        "comma": _(", "), "semicolon": _("; "), "colon": _(": "),
+    }
+    text = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace("&", "\\u0026"))

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..dates import format_date, format_range
 from ..model import CLAIM_STATUSES, ENTITY_KINDS, FOLDERS, KIND_LABELS, KINDS, Document, DocId, Event, Route, Site, SourceRef
+from ..i18n import N_, is_rtl
 from ..names import slugify, sort_key
 from ..parse.markdown import SLOT_RE
 from ..resolve.cards import SUMMARY_CHARS, truncate  # noqa: F401  (re-exported)
@@ -24,14 +25,38 @@ from .assets import fill_assets
 from .view import View, events_show  # noqa: F401  (View re-exported)
 
 STATUS_TEXT = {
-    "unverified": "Not yet checked against independent sources.",
-    "disputed": "Credible sources disagree; the claim is contested.",
-    "denied": "The person or group concerned has denied it.",
-    "false": "Checked and found to be untrue.",
-    "misleading": "Contains some truth but gives a wrong impression.",
-    "confirmed": "Checked and supported by independent sources.",
+    "unverified": N_("Not yet checked against independent sources."),
+    "disputed": N_("Credible sources disagree; the claim is contested."),
+    "denied": N_("The person or group concerned has denied it."),
+    "false": N_("Checked and found to be untrue."),
+    "misleading": N_("Contains some truth but gives a wrong impression."),
+    "confirmed": N_("Checked and supported by independent sources."),
 }
-FACET_LABELS = {"person": "Person", "place": "Place", "organization": "Organisation", "tag": "Tag"}
+# What a reader sees for each status (the status keeps its English name in class names and URLs).
+STATUS_LABEL = {
+    "unverified": N_("unverified"),
+    "disputed": N_("disputed"),
+    "denied": N_("denied"),
+    "false": N_("false"),
+    "misleading": N_("misleading"),
+    "confirmed": N_("confirmed"),
+}
+NAV = (
+    (N_("Articles"), "articles/"), (N_("People"), "people/"), (N_("Places"), "places/"),
+    (N_("Organisations"), "organizations/"), (N_("Events"), "events/"), (N_("Timeline"), "timeline/"), (N_("Map"), "map/"),
+    (N_("Claims"), "claims/"), (N_("Search"), "search/"),
+)
+FACET_LABELS = {"person": N_("Person"), "place": N_("Place"), "organization": N_("Organisation"), "tag": N_("Tag")}
+MONTH_UNKNOWN = N_("Date within the year unknown")
+# Facts a translation takes from its original when it does not state them (the rest is text in its language).
+SHARED_FACTS = frozenset({"born", "died", "coordinates", "within", "affiliations", "founded", "date", "end", "approximate",
+                          "place", "location_precision", "casualties", "status", "claimant", "rebutted_by", "people",
+                          "places", "organizations", "sensitive"})
+# Front-matter fields as backlinks name them ("listed in sources"): the English text is the key itself.
+FIELD_NAMES = {k: k for k in (
+    N_("people"), N_("places"), N_("organizations"), N_("events"), N_("claims"), N_("sources"), N_("affiliations"),
+    N_("within"), N_("place"), N_("claimant"), N_("rebutted_by"))}
+LOCATION_PRECISIONS = {k: k for k in (N_("exact"), N_("town"), N_("district"), N_("province"), N_("country"), N_("region"))}
 
 
 
@@ -39,64 +64,87 @@ FACET_LABELS = {"person": "Person", "place": "Place", "organization": "Organisat
 class Views:
     """Builds views for one Site. Cards are computed once per build and shared."""
 
-    def __init__(self, site: Site, page_views=None):
+    def __init__(self, site: Site, page_views=None, language: str | None = None):
         """``page_views``: template -> view function for routes without a document
-        (``render.registry.PAGE_VIEWS``; without it only document pages and the 404 page)."""
+        (``render.registry.PAGE_VIEWS``; without it only document pages and the 404 page);
+        ``language``: the language of the pages (a multilingual dossier's; the site's by default)."""
         self.site = site
         self.page_views = page_views or {}
         self.config = site.config
-        self.language = site.config.language
+        self.tr = site.translations  # None unless the dossier has languages:
+        self.language = language or site.config.language
+        self._set_language()
+        self._other_languages: dict[str, "Views"] = {}
         self._cards: dict[DocId, dict] = {}
         self._by_kind: dict[str, list[DocId]] = defaultdict(list)
         for doc in site.documents.values():
-            self._by_kind[doc.kind].append(doc.id)
+            if self._own_language(doc.id):  # lists show this language's pages
+                self._by_kind[doc.kind].append(doc.id)
         self._listing_keys: dict[DocId, tuple] = {}
         for ids in self._by_kind.values():
             ids.sort(key=self._listing_key)
+        self._index_events(site.events)
+        self._children: dict[DocId, list[DocId]] = defaultdict(list)  # place -> places within it
+        self._entities: dict[DocId, frozenset] = {}
+        self._tags: dict[DocId, frozenset] = {}
+        self._articles_of_entity: dict[DocId, list[DocId]] = defaultdict(list)
+        versions = self._versions  # translations: their originals hold the relations
+        for doc in site.documents.values():
+            if doc.kind == "place" and "within" in doc.fields and doc.id not in versions:
+                parent = site.resolved.get((doc.id, doc.fields["within"]))
+                if parent:
+                    self._children[parent].append(doc.id)
+            if doc.kind == "article" and doc.id not in versions:  # versions share one entry
+                for entity in self._entity_set(doc):
+                    self._articles_of_entity[entity].append(doc.id)
+        self.nav = self._nav()
+        self.site_view = {
+            **self._site_text(),
+            "language": self.language,
+            "base_url": self.config.base_url,
+            "prefix": self.config.prefix,
+            "author": self.config.author,
+            "nav": self.nav,
+            "home": self.url(self.folder),
+            "pages": [self.card(i) for i in self._by_kind.get("page", []) if site.urls.get(i)],
+        }
+
+    def _index_events(self, events) -> None:
+        """Events by id, by the document that defines them, by the documents they name and by tag."""
         self._events_of: dict[DocId, list[Event]] = defaultdict(list)
         self._event_by_id: dict[str, Event] = {}
         self._events_by_origin: dict[DocId, list[Event]] = defaultdict(list)
         self._events_by_tag: dict[str, list[Event]] = defaultdict(list)
-        for ev in site.events:
+        for ev in events:
             self._event_by_id[ev.id] = ev
             self._events_by_origin[ev.origin].append(ev)
             for d in dict.fromkeys((*ev.people, *ev.organizations, *((ev.place,) if ev.place else ()), *ev.sources)):
                 self._events_of[d].append(ev)
             for t in dict.fromkeys(slugify(t) for t in ev.tags):
                 self._events_by_tag[t].append(ev)
-        self._children: dict[DocId, list[DocId]] = defaultdict(list)  # place -> places within it
-        self._entities: dict[DocId, frozenset] = {}
-        self._tags: dict[DocId, frozenset] = {}
-        self._articles_of_entity: dict[DocId, list[DocId]] = defaultdict(list)
-        for doc in site.documents.values():
-            if doc.kind == "place" and "within" in doc.fields:
-                parent = site.resolved.get((doc.id, doc.fields["within"]))
-                if parent:
-                    self._children[parent].append(doc.id)
-            if doc.kind == "article":
-                for entity in self._entity_set(doc):
-                    self._articles_of_entity[entity].append(doc.id)
-        self.nav = [
-            {"title": "Articles", "url": self.url("articles/")},
-            {"title": "People", "url": self.url("people/")},
-            {"title": "Places", "url": self.url("places/")},
-            {"title": "Organisations", "url": self.url("organizations/")},
-            {"title": "Events", "url": self.url("events/")},
-            {"title": "Timeline", "url": self.url("timeline/")},
-            {"title": "Map", "url": self.url("map/")},
-            {"title": "Claims", "url": self.url("claims/")},
-            {"title": "Search", "url": self.url("search/")},
-        ]
-        self.site_view = {
-            "title": self.config.title,
-            "description": self.config.description,
-            "language": self.language,
-            "base_url": self.config.base_url,
-            "prefix": self.config.prefix,
-            "author": self.config.author,
-            "nav": self.nav,
-            "pages": [self.card(i) for i in self._by_kind.get("page", []) if site.urls.get(i)],
-        }
+
+    def _set_language(self) -> None:
+        """Dates (with the language's calendar), the URL folder and the labels of this view's language."""
+        self.dates_in = self.config.date_language  # the language, with its calendar (-u-ca-persian)
+        self.folder = ""  # URL folder of this language's pages
+        if self.tr:
+            self.dates_in = self.tr.language(self.language).date_language
+            self.folder = self.tr.folder(self.language)
+        labels = label_translations(self.config, self.language)
+        self._, self.ngettext = labels.gettext, labels.ngettext
+        self._versions = self.tr.canonical if self.tr else {}  # translation -> its original
+
+    def _nav(self) -> list[dict]:
+        return [{"title": self._(title), "url": self.url(self.folder + path)} for title, path in NAV]
+
+    def _own_language(self, doc_id: DocId) -> bool:
+        return self.tr is None or self.tr.lang_of[doc_id] == self.language
+
+    def _site_text(self) -> dict:
+        """The site's title and description, in this language when languages: gives them."""
+        own = self.tr.language(self.language) if self.tr else None
+        return {"title": (own and own.title) or self.config.title,
+                "description": (own and own.description) or self.config.description}
 
     # ------------------------------------------------------------- helpers
     def url(self, path: str) -> str:
@@ -117,8 +165,15 @@ class Views:
             return (tuple(-k for k in key) if doc.kind != "event" else key, sort_key(doc.title))
         return (sort_key(doc.title),)
 
+    def version(self, doc_id: DocId | None) -> DocId | None:
+        """The document of ``doc_id``'s family in this view's language (itself in a single-language dossier)."""
+        return self.tr.version(doc_id, self.language) if self.tr and doc_id else doc_id
+
     def card(self, doc_id: DocId) -> dict:
-        """The site's :class:`Card` of a document, formatted for templates (prefixed URL, dates in the site's language)."""
+        """The site's :class:`Card` of a document, formatted for templates (prefixed URL, dates in the page's language).
+
+        In a multilingual dossier, the card of the document's version in this view's language."""
+        doc_id = self.version(doc_id)
         c = self._cards.get(doc_id)
         if c is None:
             card = self.site.cards[doc_id]
@@ -126,21 +181,40 @@ class Views:
             c = self._cards[doc_id] = {
                 "id": card.id,
                 "kind": card.kind,
-                "kind_label": KIND_LABELS[card.kind][0],
+                "kind_label": self._(KIND_LABELS[card.kind][0]),
                 "title": card.title,
                 "url": self.url(card.url or ""),
                 "date": date,
-                "date_text": format_range(date, card.end, self.language) if date else "",
+                "date_text": format_range(date, card.end, self.dates_in) if date else "",
                 "date_iso": date.iso() if date else "",
                 "summary": card.summary,
-                "lang": card.lang,
+                "lang": self._card_language(card),
+                # lang (and dir) on a chip or link whose text is in another language than the page (multilingual only)
+                "lang_attr": self._other_language_attrs(card.id, with_dir=False),
+                "lang_dir": self._other_language_attrs(card.id, with_dir=True),
                 "aliases": list(card.aliases),
                 "status": card.status,
+                "status_label": self._(STATUS_LABEL.get(card.status, card.status or "")),
                 "type": card.type,
                 # content warning: templates gate it; feeds and search leave it out
                 "sensitive": card.sensitive,
             }
         return c
+
+    def _card_language(self, card) -> str | None:
+        """A card's own ``lang`` when it differs from the page's (an item without a version in this language)."""
+        if self.tr is None:
+            return card.lang
+        code = self.tr.lang_of[card.id]
+        return code if code != self.language else None
+
+    def _other_language_attrs(self, doc_id: DocId | None, with_dir: bool) -> Markup:
+        """' lang="en" dir="ltr"' for text of ``doc_id`` on a page in another language ("" when the same, or one language)."""
+        if self.tr is None or doc_id not in self.tr.lang_of or self.tr.lang_of[doc_id] == self.language:
+            return Markup("")
+        code = self.tr.lang_of[doc_id]
+        direction = f' dir="{self.tr.language(code).direction}"' if with_dir else ""
+        return Markup(f' lang="{html.escape(code)}"{direction}')
 
     def cards(self, ids) -> list[dict]:
         return [self.card(i) for i in ids if i in self.site.documents]
@@ -150,7 +224,7 @@ class Views:
 
         def replace(m):
             idx = int(m.group(2))
-            target = site.resolved.get((doc.id, idx))
+            target = self.version(site.resolved.get((doc.id, idx)))
             label = m.group(4)
             if target is None or target not in site.urls:
                 wanted = doc.links[idx].target if idx < len(doc.links) else ""
@@ -161,7 +235,8 @@ class Views:
                 href += "#" + anchor
             if target == doc.id and anchor:
                 href = "#" + anchor
-            return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}>{label}</a>'
+            extra = link_language(self, doc, target, label) if self.tr and "lang=" not in m.group(1) + m.group(3) else ""
+            return f'<a{m.group(1)} href="{html.escape(href)}"{m.group(3)}{extra}>{label}</a>'
 
         body = SLOT_RE.sub(replace, site.body(doc))
         if ASSET_SCHEME in body:
@@ -182,17 +257,19 @@ class Views:
         return out
 
     def event_item(self, ev: Event) -> dict:
-        url = self.url(self.site.urls[ev.doc_id]) if ev.doc_id and ev.doc_id in self.site.urls else (
-            self.url(self.site.urls.get(ev.origin, "")) )
+        own, origin = self.version(ev.doc_id), self.version(ev.origin)
+        url = self.url(self.site.urls[own]) if own and own in self.site.urls else (
+            self.url(self.site.urls.get(origin, "")) )
         place = self.card(ev.place) if ev.place else None
         return {
             "id": ev.id,
-            "title": ev.title,
+            "title": self.site.documents[own].title if own and own != ev.doc_id else ev.title,
+            "title_lang": self._other_language_attrs(own if own and own != ev.doc_id else ev.doc_id or ev.origin, False),
             "url": url,
             "own_page": ev.doc_id is not None,
             "sensitive": bool(self.site.documents[ev.doc_id or ev.origin].fields.get("sensitive"))
             if (ev.doc_id or ev.origin) in self.site.documents else False,
-            "date_text": format_range(ev.date, ev.end, self.language),
+            "date_text": format_range(ev.date, ev.end, self.dates_in),
             "date_iso": ev.date.iso(),
             "end_iso": ev.end.iso() if ev.end else "",
             "year": ev.date.year,
@@ -206,7 +283,7 @@ class Views:
             "organizations": self.cards(ev.organizations),
             "tags": [{"name": t, "slug": slugify(t), "url": self.url(f"tags/{slugify(t)}/")} for t in ev.tags],
             "sources": self.cards(ev.sources),
-            "external_sources": [_source_dict(s, self.language) for s in ev.external_sources],
+            "external_sources": [_source_dict(s, self.dates_in) for s in ev.external_sources],
             "filter_keys": " ".join(
                 [f"person:{self.site.documents[p].slug}" for p in ev.people]
                 + [f"organization:{self.site.documents[o].slug}" for o in ev.organizations]
@@ -222,25 +299,34 @@ class Views:
         years: list[dict] = []
         for ev in evs:
             if not years or years[-1]["year"] != ev.date.year:
-                years.append({"year": ev.date.year, "months": []})
+                years.append({"year": ev.date.year, "label": format_date(_year_date(ev.date.year), self.dates_in), "months": []})
             months = years[-1]["months"]
             month = ev.date.month
             if not months or months[-1]["month"] != month:
-                label = format_date(_month_date(ev.date.year, month), self.language) if month else "Date within the year unknown"
+                label = format_date(_month_date(ev.date.year, month), self.dates_in) if month else self._(MONTH_UNKNOWN)
                 months.append({"month": month, "label": label, "events": []})
             months[-1]["events"].append(self.event_item(ev))
         return years
 
+    def _backlinks(self, doc_id: DocId) -> list:
+        """The backlinks of a document; of a family's versions, the one in this language (else the original's)."""
+        links = self.site.backlinks.get(doc_id, [])
+        if not self.tr:
+            return links
+        mine = {(self.version(bl.source), bl.origin) for bl in links if bl.source == self.version(bl.source)}
+        return [bl for bl in links if bl.source == self.version(bl.source)
+                or ((self.version(bl.source), bl.origin) not in mine and bl.source not in self.tr.canonical)]
+
     def backlink_groups(self, doc_id: DocId) -> tuple[list[dict], set[DocId]]:
         groups: dict[str, list[dict]] = defaultdict(list)
         shows = set()
-        for bl in self.site.backlinks.get(doc_id, []):
+        for bl in self._backlinks(doc_id):
             if bl.source not in self.site.documents:
                 continue
             shows.add(bl.source)
             kind = self.site.documents[bl.source].kind
-            existing = next((x for x in groups[kind] if x["card"]["id"] == bl.source), None)
-            via = "mentioned in the text" if bl.origin == "body" else f"listed in {bl.origin}"
+            existing = next((x for x in groups[kind] if x["card"]["id"] == self.version(bl.source)), None)
+            via = self._("mentioned in the text") if bl.origin == "body" else self._("listed in %(field)s") % {"field": self._(FIELD_NAMES.get(bl.origin, bl.origin))}
             if existing:
                 if via not in existing["via"]:
                     existing["via"].append(via)
@@ -252,17 +338,44 @@ class Views:
         for kind in ("article", "event", "claim", "person", "place", "organization", "page"):
             if groups.get(kind):
                 items = sorted(groups[kind], key=lambda x: sort_key(x["card"]["title"]))
-                out.append({"kind": kind, "label": KIND_LABELS[kind][1], "items": items})
+                out.append({"kind": kind, "label": self._(KIND_LABELS[kind][1]), "items": items})
         return out, shows
 
     # ---------------------------------------------------------- page views
+    def for_language(self, code: str) -> "Views":
+        """The views of the same site in another of its languages (made once)."""
+        if code == self.language:
+            return self
+        other = self._other_languages.get(code)
+        if other is None:
+            other = self._other_languages[code] = Views(self.site, self.page_views, code)
+        return other
+
     def view(self, route: Route) -> View:
+        if self.tr:
+            code = self.route_language(route)
+            if code != self.language:
+                return self.for_language(code).view(route)
         if route.doc_id:
             return self.document_view(route)
         return self.page_views.get(route.template, not_found_view)(self, route)
 
+    def route_language(self, route: Route) -> str:
+        """The language of a page: its document's, else the language whose folder holds its URL."""
+        if route.doc_id:
+            return self.tr.lang_of.get(route.doc_id, self.tr.default)
+        for lang in self.tr.languages[1:]:
+            if route.url.startswith(lang.path):
+                return lang.code
+        return self.tr.default
+
     def base(self, route: Route, **extra) -> dict:
-        ctx = {"site": self.site_view, "route_url": self.url(route.url), "lang": self.language}
+        ctx = {"site": self.site_view, "route_url": self.url(route.url), "lang": self.language,
+               "rtl": is_rtl(self.language)}
+        if self.tr:
+            from .languages import language_links
+
+            ctx.update(language_links(self, route))  # the switcher and the hreflang alternates
         ctx.update(extra)
         from .jsonld import head  # canonical, Open Graph, Twitter card, JSON-LD, feed links
 
@@ -270,9 +383,11 @@ class Views:
         return ctx
 
     def document_view(self, route: Route) -> View:
-        """The fields every document page has, then its kind's own (``DOCUMENT_VIEWS``)."""
+        """The fields every document page has, then its kind's own (``DOCUMENT_VIEWS``).
+
+        A translation's page shows its original's links, events and backlinks (they live on the original)."""
         doc = self.site.documents[route.doc_id]
-        backlinks, shows = self.backlink_groups(doc.id)
+        backlinks, shows = self.backlink_groups(self._canon(doc.id))
         page = self._page(doc)
         linked = self._linked_fields(doc, page)
         linked.update(t for t in self.targets(doc, range(len(doc.links))) if t)  # body links show their targets' URLs
@@ -285,41 +400,60 @@ class Views:
         return View(route.template, ctx, shows | linked | {doc.id}, lists)
 
     def _page(self, doc: Document) -> dict:
-        f = doc.fields
+        f = self._facts(doc)
         page = dict(self.card(doc.id))
         page.update(
             body=self.fill_slots(doc),
             headings=[{"level": h.level, "text": h.text, "anchor": h.anchor} for h in doc.headings],
             tags=[{"name": t, "url": self.url(f"tags/{slugify(t)}/")} for t in f.get("tags", ())],
             authors=list(f.get("authors", ())),
-            updated_text=format_date(f["updated"], self.language) if f.get("updated") else "",
+            updated_text=format_date(f["updated"], self.dates_in) if f.get("updated") else "",
             updated_iso=f["updated"].iso() if f.get("updated") else "",
             extra=f.get("extra", {}),
             path=doc.path,
             sensitive=bool(f.get("sensitive")),
-            kind_url=self.url(FOLDERS[doc.kind] + "/") if doc.kind in FOLDERS else None,
+            kind_url=self.url(self.folder + FOLDERS[doc.kind] + "/") if doc.kind in FOLDERS else None,
         )
         return page
 
     def _linked_fields(self, doc: Document, page: dict) -> set[DocId]:
-        """Cards of the documents named in reference fields and sources; returns their ids."""
-        f = doc.fields
+        """Cards of the documents named in reference fields and sources; returns their ids.
+
+        A translation's facts may be its original's: their link indices are the original's."""
+        f = self._facts(doc)
+        original = self.site.documents[self._canon(doc.id)]
+
+        def owner(field: str) -> Document:  # whose link indices a field holds
+            return doc if field in doc.fields else original
+
         linked = set()
         for key in ("people", "places", "organizations", "affiliations", "claims", "rebutted_by"):
-            ids = self.targets(doc, f.get(key))
+            ids = self.targets(owner(key), f.get(key))
             page[key] = self.cards(ids)
             linked.update(ids)
         for key in ("place", "within", "claimant"):
-            ids = self.targets(doc, [f[key]] if key in f else [])
+            ids = self.targets(owner(key), [f[key]] if key in f else [])
             page[key] = self.card(ids[0]) if ids else None
             linked.update(ids)
-        page["source"] = _source_dict(f["source"], self.language) if f.get("source") else None
+        page["source"] = _source_dict(f["source"], self.dates_in) if f.get("source") else None
         page["sources"] = [self._source_item(doc, ref, linked) for ref in f.get("sources", ())]
         return linked
 
+    def _canon(self, doc_id: DocId) -> DocId:
+        """The original of a translation (the document itself in a single-language dossier)."""
+        return self.tr.canon(doc_id) if self.tr else doc_id
+
+    def _facts(self, doc: Document) -> dict:
+        """A translation's fields over its original's facts (dates, places, status...) it does not state itself."""
+        canon_id = self._canon(doc.id)
+        if canon_id == doc.id:
+            return doc.fields
+        original = self.site.documents[canon_id]
+        return {**{k: v for k, v in original.fields.items() if k in SHARED_FACTS}, **doc.fields}
+
     def _source_item(self, doc: Document, ref: SourceRef, linked: set) -> dict:
         if ref.link is None:
-            return {"internal": False, **_source_dict(ref, self.language)}
+            return {"internal": False, **_source_dict(ref, self.dates_in)}
         target = self.site.resolved.get((doc.id, ref.link))
         if not target:
             return {"internal": True, "card": None, "title": doc.links[ref.link].target}
@@ -328,29 +462,30 @@ class Views:
 
     # Per-kind parts of a document page: (views, doc, page, ctx) -> (ids shown, ids whose linkers are listed)
     def _person_part(self, doc: Document, page: dict, ctx: dict):
-        f = doc.fields
-        page["born_text"] = format_date(f["born"], self.language) if f.get("born") else ""
-        page["died_text"] = format_date(f["died"], self.language) if f.get("died") else ""
+        f = self._facts(doc)
+        page["born_text"] = format_date(f["born"], self.dates_in) if f.get("born") else ""
+        page["died_text"] = format_date(f["died"], self.dates_in) if f.get("died") else ""
         page["roles"] = list(f.get("roles", ()))
         return (), ()
 
     def _place_part(self, doc: Document, page: dict, ctx: dict):
-        page["coordinates"] = doc.fields.get("coordinates")
-        contains = self._children.get(doc.id, [])
+        page["coordinates"] = self._facts(doc).get("coordinates")
+        contains = self._children.get(self._canon(doc.id), [])
         page["contains"] = self.cards(sorted(contains, key=lambda i: sort_key(self.site.documents[i].title)))
         return contains, ()
 
     def _organization_part(self, doc: Document, page: dict, ctx: dict):
-        f = doc.fields
-        page["founded_text"] = format_date(f["founded"], self.language) if f.get("founded") else ""
+        f = self._facts(doc)
+        page["founded_text"] = format_date(f["founded"], self.dates_in) if f.get("founded") else ""
         page["org_type"] = f.get("type", "")
         return (), ()
 
     def _event_part(self, doc: Document, page: dict, ctx: dict):
-        f = doc.fields
-        ev = self._event_by_id.get(doc.id)
+        f = self._facts(doc)
+        ev = self._event_by_id.get(self._canon(doc.id))
         page["event"] = self.event_item(ev) if ev else None
-        page["location_precision"] = f.get("location_precision", "")
+        precision = f.get("location_precision", "")
+        page["location_precision"] = self._(LOCATION_PRECISIONS[precision]) if precision in LOCATION_PRECISIONS else precision
         page["casualties"] = [
             {"label": k, "min": v[0], "max": v[1], "text": f"{v[0]}" if v[0] == v[1] else f"{v[0]}–{v[1]}"}
             for k, v in f.get("casualties", {}).items()
@@ -358,27 +493,29 @@ class Views:
         return (ev.sources if ev else ()), ()
 
     def _claim_part(self, doc: Document, page: dict, ctx: dict):
-        status = doc.fields.get("status", "unverified")
-        page["status_text"] = STATUS_TEXT.get(status, "")
+        status = self._facts(doc).get("status", "unverified")
+        page["status_text"] = self._(STATUS_TEXT[status]) if status in STATUS_TEXT else ""
         page["statuses"] = CLAIM_STATUSES
-        page["status_scale"] = [{"status": s, "text": STATUS_TEXT[s]} for s in CLAIM_STATUSES]
+        page["status_scale"] = [{"status": s, "label": self._(STATUS_LABEL[s]), "text": self._(STATUS_TEXT[s])}
+                                for s in CLAIM_STATUSES]
         return (), ()
 
     def _article_part(self, doc: Document, page: dict, ctx: dict):
-        page["inline_events"] = [self.event_item(e) for e in self._events_by_origin.get(doc.id, []) if e.doc_id is None]
+        origin = self._canon(doc.id)
+        page["inline_events"] = [self.event_item(e) for e in self._events_by_origin.get(origin, []) if e.doc_id is None]
         page["related"], candidates = self.related_articles(doc)
         return candidates, self._entity_set(doc)  # candidates come from these entities' article lists
 
     def _entity_part(self, doc: Document, page: dict, ctx: dict):
         """What people, places and organisations add: their timeline, mentions, claims and related entities."""
-        site = self.site
-        events = self._events_of.get(doc.id, [])
+        canon_id = self._canon(doc.id)
+        events = self._events_of.get(canon_id, [])
         ctx["timeline"] = self.timeline_groups(events)
         ctx["event_count"] = len(events)
         ctx["minimap"] = minimap(self, doc, events)  # render/timemap.py: its events on a map
-        ctx["mentions"] = self.cards(sorted(self._backlinks_of_kind(doc.id, "article"), key=self._listing_key))
-        ctx["related_entities"] = self.related_entities(doc.id)
-        ctx["claims"] = self.cards(self._backlinks_of_kind(doc.id, "claim"))
+        ctx["mentions"] = self.cards(sorted(self._backlinks_of_kind(canon_id, "article"), key=self._listing_key))
+        ctx["related_entities"] = self.related_entities(canon_id)
+        ctx["claims"] = self.cards(self._backlinks_of_kind(canon_id, "claim"))
         linked = set()
         for ev in events:
             linked.update((*ev.people, *ev.organizations, *ev.sources, *((ev.place,) if ev.place else ())))
@@ -388,8 +525,9 @@ class Views:
         return linked, ()
 
     def _backlinks_of_kind(self, doc_id: DocId, kind: str) -> list[DocId]:
+        """The documents of ``kind`` that link to ``doc_id`` (each in this view's language when it has a version)."""
         site = self.site
-        found = [bl.source for bl in site.backlinks.get(doc_id, [])
+        found = [self.version(bl.source) for bl in self._backlinks(doc_id)
                  if bl.source in site.documents and site.documents[bl.source].kind == kind]
         return list(dict.fromkeys(found))
 
@@ -442,7 +580,7 @@ class Views:
         counts: Counter = Counter()
         for bl in site.backlinks.get(doc_id, []):
             src = site.documents.get(bl.source)
-            if not src or src.kind not in ("article", "event", "claim"):
+            if not src or src.kind not in ("article", "event", "claim") or (self.tr and src.id in self.tr.canonical):
                 continue
             for i, link in enumerate(src.links):
                 t = site.resolved.get((src.id, i))
@@ -484,11 +622,12 @@ class Views:
             for status in CLAIM_STATUSES:
                 members = [c for c in items if c["status"] == status]
                 if members:
-                    groups.append({"label": status.capitalize(), "status": status, "explanation": STATUS_TEXT[status], "items": members})
+                    groups.append({"label": self._(STATUS_LABEL[status]).capitalize(), "status": status,
+                                   "explanation": self._(STATUS_TEXT[status]), "items": members})
         elif kind in ("article", "event"):
             by_year: dict[Any, list] = {}
             for c in items:
-                by_year.setdefault(c["date"].year if c["date"] else "Undated", []).append(c)
+                by_year.setdefault(c["date"].year if c["date"] else self._("Undated"), []).append(c)
             groups = [{"label": str(y), "items": v} for y, v in by_year.items()]
         else:
             by_letter: dict[str, list] = {}
@@ -496,7 +635,7 @@ class Views:
                 letter = (sort_key(c["title"])[:1] or "#").upper()
                 by_letter.setdefault(letter, []).append(c)
             groups = [{"label": k, "items": v} for k, v in by_letter.items()]
-        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=KIND_LABELS[kind][1], items=items, groups=groups,
+        ctx = self.base(route, kind=kind, folder=FOLDERS[kind], title=self._(KIND_LABELS[kind][1]), items=items, groups=groups,
                         intro=self.intro(FOLDERS[kind]))
         return View("list.html", ctx, set(ids))
 
@@ -529,7 +668,7 @@ class Views:
                 found["place"][docs[ev.place].slug] = docs[ev.place].title
             for t in ev.tags:
                 found["tag"][slugify(t)] = t
-        return [{"name": k, "label": FACET_LABELS[k],
+        return [{"name": k, "label": self._(FACET_LABELS[k]),
                  "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
                 for k, v in found.items() if v]
 
@@ -548,6 +687,20 @@ class Views:
         return View("timeline.html", ctx, events_show(site.events))
 
 
+def label_translations(config, language: str):
+    """The catalogs of the site's theme chain for ``language`` (Python-side labels: kinds, statuses, nav)."""
+    from pathlib import Path
+
+    from ..i18n import translations
+    from .theme import Theme, ThemeError, packaged_dirs
+
+    try:
+        dirs = Theme(Path(config.root), config.theme).locale_dirs
+    except ThemeError:
+        dirs = packaged_dirs()
+    return translations(dirs, language)
+
+
 # kind -> the parts its page adds to the common document view, in order
 DOCUMENT_VIEWS = {
     "person": (Views._person_part, Views._entity_part),
@@ -561,12 +714,19 @@ DOCUMENT_VIEWS = {
 
 
 def not_found_view(views: Views, route: Route) -> View:
-    return View(route.template, views.base(route, title="Page not found"))
+    return View(route.template, views.base(route, title=views._("Page not found")))
 
 
+from .languages import link_language  # noqa: E402
 from .timemap import minimap  # noqa: E402  (its events on a map; timemap imports only .view from here)
 
 KINDS_ORDER = {k: i for i, k in enumerate(["article", "event", "claim", "person", "place", "organization", "page"])}
+
+
+def _year_date(year: int):
+    from ..dates import PartialDate
+
+    return PartialDate(year)
 
 
 def _month_date(year: int, month: int):

@@ -31,20 +31,31 @@ def truncate(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-def make_card(doc: Document, url: str | None) -> Card:
+def make_card(doc: Document, url: str | None, versions: tuple = ()) -> Card:
+    """``versions``: (language, id) of every version of the document in a multilingual dossier (listings show them)."""
     f = doc.fields
     fields = dict(
         id=doc.id, kind=doc.kind, title=doc.title, url=url, slug=doc.slug, date=f.get("date"), end=f.get("end"),
         summary=f.get("summary") or truncate(doc.text, SUMMARY_CHARS), lang=f.get("lang"), aliases=doc.aliases,
         status=f.get("status"), type=f.get("type"), tags=tuple(f.get("tags", ())), sensitive=bool(f.get("sensitive")),
+        versions=versions,
     )
     drawn = (f.get("coordinates"), f.get("location_precision"))  # the maps draw these
     digest = hashlib.blake2b(repr((*fields.values(), *drawn)).encode(), digest_size=12).hexdigest()
     return Card(**fields, digest=digest)
 
 
-def make_cards(documents: dict, urls: dict) -> dict:
-    return {doc_id: make_card(doc, urls.get(doc_id)) for doc_id, doc in documents.items()}
+def make_cards(documents: dict, urls: dict, translations=None) -> dict:
+    if translations is None:
+        return {doc_id: make_card(doc, urls.get(doc_id)) for doc_id, doc in documents.items()}
+    return {doc_id: make_card(doc, urls.get(doc_id), _versions(doc_id, translations)) for doc_id, doc in documents.items()}
+
+
+def _versions(doc_id, translations) -> tuple:
+    """(language, id) of the document itself, then of every version of its family (original first)."""
+    original = translations.canon(doc_id)
+    family = translations.versions.get(original, {translations.lang_of[original]: original})
+    return ((translations.lang_of[doc_id], doc_id), *sorted(family.items()))
 
 
 __all__ = ["Card", "make_card", "make_cards", "truncate", "SUMMARY_CHARS"]

@@ -32,7 +32,7 @@ What an edit re-does:
   ``ref_context``: dict work, no link resolved again).
 
 Falls back to the whole-site resolve (``resolve_full``) when: there is no
-previous resolve; the configuration differs (drafts, permalinks, prefix...); a
+previous resolve; the dossier is multilingual (``resolve.multilingual``); the configuration differs (drafts, permalinks, prefix...); a
 slug collision (D501: two documents, one id) exists before or after the edit;
 an ``_index.md`` intro has the id of a document; more than a quarter of the
 documents changed (the whole resolve is then cheaper). The name index is made
@@ -52,9 +52,11 @@ from ..model import Document, DocId, Event, Site
 from ..names import slugify
 from .cards import make_card
 from .index import NameIndex
-from .links import LinkUnit, asset_urls, check_doc_refs, link_units, ref_context
+from .links import LinkUnit, asset_urls, check_doc_refs, link_units, merge_links, ref_context
+from .multilingual import resolve_languages
 from .routes import build_routes, doc_url, previous_urls
 from .timeline import EventUnit, event_citers, event_key, event_units, merge_events, with_citers
+from .translations import link_translations
 
 FULL_SHARE = 4  # more than 1/FULL_SHARE of the documents changed: resolve everything
 
@@ -116,6 +118,12 @@ def resolve_full(docs: list[Document], config, assets=(), bodies=None, why: str 
     """The whole graph: names, links and backlinks, events, tags, routes and cards (see ``resolve.resolve``)."""
     documents, sections, slug_diags = partition(docs, config)
     index = NameIndex(documents)
+    translations = link_translations(documents, config, index)  # None for a single-language dossier
+    if translations:
+        site = resolve_languages(documents, sections, [*slug_diags, *index.diagnostics], config, assets, bodies, index,
+                                 translations)
+        return Resolution(site, {d.path: d for d in docs}, tuple(assets), {}, {}, {}, {}, {}, {}, {}, True,
+                          "a multilingual dossier")
     intros = {doc.id: doc for doc in sections.values()}
     sources = {**documents, **intros}
     links = link_units(sources, index, sources)
@@ -147,24 +155,6 @@ def _uses(unit: LinkUnit):
     yield from unit.names
     for path in unit.paths:
         yield ("path", path)
-
-
-def merge_links(sources, links: Mapping[DocId, LinkUnit]) -> tuple[dict, dict, dict, list]:
-    """(resolved, anchors, backlinks, link diagnostics): the units of ``sources`` merged in its order."""
-    resolved, anchors, backlinks, diags = {}, {}, {}, []
-    for doc_id in sources:
-        unit = links[doc_id]
-        resolved.update(unit.resolved)
-        if unit.anchors:
-            anchors.update(unit.anchors)
-        if unit.diagnostics:
-            diags.extend(unit.diagnostics)
-        for target, backlink in unit.backlinks:
-            if target in backlinks:
-                backlinks[target].append(backlink)
-            else:
-                backlinks[target] = [backlink]
-    return resolved, anchors, backlinks, diags
 
 
 def _site(config, documents, sections, index, tables, events, ordered, tags, routing, cards, refs, parts, bodies) -> Site:
@@ -227,6 +217,8 @@ def _why_full(previous: Resolution | None, inputs: dict, config) -> str:
         return "no previous resolve"
     if previous.site.config != config:
         return "the configuration changed"
+    if previous.site.translations is not None:
+        return "a multilingual dossier"
     return ""
 
 

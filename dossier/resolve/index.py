@@ -20,6 +20,9 @@ class NameIndex:
         self.diagnostics: list[dg.Diagnostic] = []
         self.by_path: dict[str, DocId] = {}
         self.suggester: Suggester | None = None
+        # A multilingual dossier's versions of one document are one target (resolve/translations.py sets it):
+        # "x.fa.md" and "x.md" share the slug "x", which then names the original, not two documents.
+        self.same_as = None
         alias_owner: dict[str, list[tuple[DocId, str]]] = defaultdict(list)
         for doc in documents.values():
             self.by_path[doc.path] = doc.id
@@ -73,7 +76,10 @@ class NameIndex:
             return [], -1
         for tier in (PRIMARY, ALIAS):
             if entry[tier]:
-                return entry[tier], tier
+                ids = entry[tier]
+                if self.same_as is not None and len(ids) > 1:
+                    ids = list(dict.fromkeys(self.same_as(i) for i in ids))
+                return ids, tier
         return [], -1
 
     def suggest(self, name: str) -> list[str]:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
+from typing import Mapping
 
 from markdown.extensions.toc import slugify_unicode
 
@@ -39,6 +40,24 @@ def link_units(documents: dict[DocId, Document], index: NameIndex, which) -> dic
     """:func:`resolve_doc` for the documents ``which`` names (ids of ``documents``)."""
     memo: dict[str, DocId] = {}  # names that resolved cleanly (most names recur many times)
     return {doc_id: resolve_doc(documents[doc_id], documents, index, memo) for doc_id in which}
+
+
+def merge_links(sources, links: Mapping[DocId, LinkUnit]) -> tuple[dict, dict, dict, list]:
+    """(resolved, anchors, backlinks, link diagnostics): the units of ``sources`` merged in its order."""
+    resolved, anchors, backlinks, diags = {}, {}, {}, []
+    for doc_id in sources:
+        unit = links[doc_id]
+        resolved.update(unit.resolved)
+        if unit.anchors:
+            anchors.update(unit.anchors)
+        if unit.diagnostics:
+            diags.extend(unit.diagnostics)
+        for target, backlink in unit.backlinks:
+            if target in backlinks:
+                backlinks[target].append(backlink)
+            else:
+                backlinks[target] = [backlink]
+    return resolved, anchors, backlinks, diags
 
 
 def resolve_doc(doc: Document, documents: dict[DocId, Document], index: NameIndex, memo: dict) -> LinkUnit:

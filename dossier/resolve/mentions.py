@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import diagnostics as dg
 from ..model import ENTITY_KINDS, Site
-from ..names import match_key
+from ..names import SoundIndex, match_key, without_article
 from ..parse.frontmatter import split_front_matter
 
 NOTE_CODE = "D206"
@@ -41,6 +41,12 @@ class Matcher:
                 words = tuple(match_key(w) for w in _WORD.findall(name))
                 if words and len(" ".join(words)) >= MIN_NAME:
                     by_key[words].add(doc.id)
+                bare = tuple(without_article(" ".join(words)).split())  # "the Taleban" is also "Taleban"
+                if bare != words and len(" ".join(bare)) >= MIN_NAME:
+                    by_key[bare].add(doc.id)
+        # Latin text naming an entity known by its Persian/Arabic-script name, and the reverse
+        self.sound = SoundIndex((name, doc.id) for doc in site.documents.values() if doc.kind in ENTITY_KINDS
+                                for name in (doc.title, *doc.aliases))
         self.first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for words, ids in by_key.items():
             if len(ids) == 1:  # a name shared by two entities is ambiguous: never suggest it
@@ -59,6 +65,8 @@ class Matcher:
             keys = _WORD.findall(text.lower())
         else:
             keys = [_fold(w) for w in _WORD.findall(text)]
+        if self.sound.useful_for(text):
+            yield from self._across_scripts(text)
         first = self.first
         present = first.keys() & set(keys)  # set work in C: most pages name few entities
         if not present:
@@ -76,6 +84,20 @@ class Matcher:
                     yield doc_id, spans[i][0], text[spans[i][0]:spans[i + k - 1][1]]
                     consumed = i + k - 1
                     break
+
+
+    def _across_scripts(self, text: str):
+        matches = list(_WORD.finditer(text))
+        words = [m.group(0) for m in matches]
+        i = 0
+        while i < len(words):
+            found = self.sound.match(words, i)
+            if found:
+                n, doc_id = found
+                yield doc_id, matches[i].start(), text[matches[i].start():matches[i + n - 1].end()]
+                i += n
+            else:
+                i += 1
 
 
 def _fold(word: str) -> str:

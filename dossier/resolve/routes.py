@@ -1,6 +1,7 @@
 """A URL for every page, listing and export; two sources for one URL is an error naming both."""
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 
 from .. import diagnostics as dg
@@ -67,7 +68,14 @@ def _own_url(doc: Document, permalinks: dict) -> str:
     return "/".join(parts) + "/"
 
 
-def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict):
+# Pages every other language of a multilingual dossier has under its folder (/fa-af/...).
+LANGUAGE_PAGES = [("", "index.html", None), ("timeline/", "timeline.html", None), ("map/", "map.html", None),
+                  ("search/", "search.html", None)]
+# Their urls below a language's folder (the kind indexes included): each language's copy of a shared page.
+SHARED_PAGES = frozenset([url for url, _t, _e in LANGUAGE_PAGES] + [f"{folder}/" for folder in KINDS])
+
+
+def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict, translations=None):
     routes: dict[str, Route] = {}
     owners: dict[str, str] = {}  # url (case-folded) -> who writes it
     urls: dict[DocId, str] = {}
@@ -97,8 +105,18 @@ def build_routes(documents: dict[DocId, Document], tags: dict, permalinks: dict)
         add(Route(f"{folder}/", "list.html", None, kind), f"the {folder} index")
     for tag_slug in sorted(tags):
         add(Route(f"tags/{tag_slug}/", "tag.html", None, tag_slug), f'the tag page "{tags[tag_slug][0]}"')
+    for lang in (translations.languages[1:] if translations else ()):
+        pages = LANGUAGE_PAGES + [(f"{folder}/", "list.html", kind) for folder, kind in KINDS.items()]
+        for url, template, extra in pages:
+            add(Route(lang.path + url, template, None, extra), f"the {lang.code} pages")
     for doc in sorted(documents.values(), key=lambda d: d.path):
         url = doc_url(doc, permalinks)
+        if translations and translations.lang_of[doc.id] != translations.default:
+            original = documents[translations.canon(doc.id)]  # a version lives at its original's address
+            if doc.id in translations.slugs:
+                original = dataclasses.replace(doc, slug=translations.slugs[doc.id],  # its folder comes from languages:
+                                               fields={**doc.fields, "_lang_prefix": None})
+            url = translations.folder(translations.lang_of[doc.id]) + doc_url(original, permalinks)
         template = doc.fields.get("template") or f"{doc.kind}.html"
         if add(Route(url, template, doc.id), doc.path, doc):
             urls[doc.id] = url

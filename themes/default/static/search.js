@@ -83,6 +83,14 @@
     if (mine !== seq) return;
     show(data, query);
     var n = search.results.length;
+    /* i18n: labels of non-English pages (left out of English single-language sites, render/languages.py) */
+    var none = form.getAttribute("data-none"), some = form.getAttribute("data-some");
+    if (none && some) {
+      status.textContent = (n === 0 ? none : some).replace("{query}", "\u2068" + query + "\u2069").replace("{count}", n) +
+        (n > LIMIT ? " " + form.getAttribute("data-first").replace("{limit}", LIMIT) : "");
+      return;
+    }
+    /* :i18n */
     status.textContent = n === 0 ? "No results for “" + query + "”." :
       n + (n === 1 ? " result" : " results") + " for “" + query + "”" + (n > LIMIT ? ", showing the first " + LIMIT + "." : ".");
   }

@@ -78,6 +78,11 @@
       visible += yearVisible;
     }
     if (countEl) {
+      /* i18n: pages in another language than English carry their labels (data-all, data-some, data-none);
+         left out of English single-language sites (render/languages.py) */
+      var label = countEl.getAttribute(n ? (visible ? "data-some" : "data-none") : "data-all");
+      if (label) { countEl.textContent = label.replace("{visible}", visible); return wanted; }
+      /* :i18n */
       countEl.textContent = n
         ? visible + " of " + total + plural(total) + (visible ? "" : ": no event matches all of these filters")
         : "All " + total + plural(total);

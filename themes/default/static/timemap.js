@@ -27,6 +27,16 @@
   var FORMATS = {};
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  /* i18n: a page in another language than English carries its labels (<script id="tm-labels">, from the
+     theme's catalogs: render/timemap.py); these lines are left out of English single-language sites */
+  var LABELS = null, labelsEl = document.getElementById("tm-labels");
+  if (labelsEl) { try { LABELS = JSON.parse(labelsEl.textContent); } catch (e) { LABELS = null; } }
+  function fill(text, values) { return text.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; }); }
+  if (LABELS) {
+    SHAPE_TEXT = LABELS.shapes;
+    plural = function (n, word) { var forms = LABELS.plural[word]; return forms ? fill(forms[n === 1 ? 0 : 1], { n: n }) : n + " " + word; };
+  }
+  /* :i18n */
 
   function dayOf(y, m, d) {
     var t = new Date(0);
@@ -55,6 +65,8 @@
       L.tileLayer(tiles, { attribution: root.getAttribute("data-attribution") || "", maxZoom: 18 }).addTo(map);
       return;
     }
+    /* i18n: */ if (LABELS) map.attributionControl.addAttribution(fill(LABELS.outlines, { source: '<a href="https://www.naturalearthdata.com/" lang="en" dir="ltr">Natural Earth</a>' })); else
+    /* :i18n */
     map.attributionControl.addAttribution('Outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>');
     if (!window.dossierBasemap) return;
     /* The outlines go on one canvas in their own pane under the markers and circles, drawn in a
@@ -77,6 +89,8 @@
     var map = L.map(el, { zoomSnap: 0.5, minZoom: 1, maxZoom: root.getAttribute("data-tiles") ? 18 : 10, worldCopyJump: false });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     baseLayer(map, root);
+    /* i18n: */ if (LABELS) el.setAttribute("aria-label", LABELS.keys); else
+    /* :i18n */
     el.setAttribute("aria-label", "Map: use the arrow keys to pan, + and - to zoom; Tab reaches the markers");
     return map;
   }
@@ -159,6 +173,8 @@
     } else {
       var names = [];
       c.groups.forEach(function (g) { if (names.indexOf(places[g.p].t) < 0) names.push(places[g.p].t); });
+      /* i18n: */ if (LABELS) label = fill(LABELS.cluster, { events: plural(c.count, "event"), places: plural(c.groups.length, "place"), names: names.join(LABELS.comma) }); else
+      /* :i18n */
       label = plural(c.count, "event") + " at " + plural(c.groups.length, "place") + ": " + names.join(", ") + "; zoom in";
     }
     var el = entry.marker.getElement();
@@ -339,7 +355,11 @@
     this.barEls.forEach(function (bar, i) {
       var c = counts[i], total = c[0] + c[1] + c[2], on = self.inBrush(bins[i]);
       var text = bar.text + ": " + plural(total, "event");
+      /* i18n: */ if (c[1] && LABELS) text += LABELS.comma + fill(LABELS.spanning, { n: c[1] }); else
+      /* :i18n */
       if (c[1]) text += ", " + c[1] + " known only to a longer period or spanning it";
+      /* i18n: */ if (c[2] && LABELS) text += LABELS.comma + fill(LABELS.approximate, { n: c[2] }); else
+      /* :i18n */
       if (c[2]) text += ", " + c[2] + " approximate";
       var el = bar.el;
       if (el.getAttribute("aria-label") !== text) { el.setAttribute("aria-label", text); el.title = text; }
@@ -353,6 +373,9 @@
     });
     var unitText = { year: "per year", month: "per month", day: "per day" }[this.unit];
     var b = this.state.brush;
+    /* i18n: */ if (LABELS) this.rangeEl.textContent = bins.length ? (this.binLabel(bins[0], true) + " – " + this.binLabel(bins[bins.length - 1], true) +
+      LABELS.comma + LABELS.per[this.unit] + (b ? LABELS.semicolon + fill(LABELS.range, { from: isoDay(b[0]), to: isoDay(b[1] - 1) }) : "")) : ""; else
+    /* :i18n */
     this.rangeEl.textContent = bins.length ? (this.binLabel(bins[0], true) + " – " + this.binLabel(bins[bins.length - 1], true) +
       ", " + unitText + (b ? "; selected: " + isoDay(b[0]) + " to " + isoDay(b[1] - 1) : "")) : "";
     document.getElementById("tm-zoom-out").disabled = !this.stack.length;
@@ -479,6 +502,8 @@
       moreEl = document.createElement("p");
       moreEl.className = "tm-more";
       moreEl.innerHTML = '<span></span> <button type="button">List more</button>';
+      /* i18n: */ if (LABELS) moreEl.querySelector("button").textContent = LABELS.listMore;
+      /* :i18n */
       moreEl.querySelector("button").addEventListener("click", function () { limit += PAGE; state.update(); });
       document.getElementById("tm-list").insertAdjacentElement("afterend", moreEl);
     }
@@ -530,10 +555,14 @@
       }
       if (moreEl) {
         moreEl.hidden = visible <= limit;
+        /* i18n: */ if (LABELS) moreEl.querySelector("span").textContent = fill(LABELS.first, { limit: limit, matching: plural(visible, "matching event") }); else
+        /* :i18n */
         moreEl.querySelector("span").textContent = "The first " + limit + " of " + plural(visible, "matching event") + " are listed.";
       }
       drawMarkers(state, groupsOf(events, shown));
       axis.render(events, pass);
+      /* i18n: */ if (countEl && LABELS) countEl.textContent = fill(visible === events.length ? LABELS.all : LABELS.some, { visible: visible, events: plural(events.length, "event") }); else
+      /* :i18n */
       if (countEl) countEl.textContent = visible === events.length ? "All " + plural(events.length, "event")
         : visible + " of " + plural(events.length, "event");
       if (empty) empty.hidden = visible > 0;
@@ -556,6 +585,8 @@
       h.textContent = ids.length === 1 ? "Selected event" : (pl ? pl.t + ": " : "") + plural(ids.length, "event");
       var close = document.createElement("button");
       close.type = "button"; close.textContent = "Close"; close.className = "tm-card-close";
+      /* i18n: */ if (LABELS) { h.textContent = ids.length === 1 ? LABELS.selected : (pl ? pl.t + LABELS.colon : "") + plural(ids.length, "event"); close.textContent = LABELS.close; }
+      /* :i18n */
       close.addEventListener("click", function () { card.hidden = true; });
       head.appendChild(h); head.appendChild(close);
       card.appendChild(head);
@@ -570,6 +601,8 @@
       if (ids.length > 50) {
         var more = document.createElement("p");
         more.textContent = (ids.length - 50) + " more in the list below.";
+        /* i18n: */ if (LABELS) more.textContent = fill(LABELS.moreBelow, { n: ids.length - 50 });
+        /* :i18n */
         card.appendChild(more);
       }
       card.hidden = false;
