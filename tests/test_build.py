@@ -66,6 +66,7 @@ def test_saves_of_an_article_parse_no_template_even_the_first_after_a_warm_start
     # and the documents (every Markdown file of the example, translations included) are loaded from the cache now,
     # not by the first save
     assert len(live.state.parsed) == len(list((site.root / "content").rglob("*.md"))) == 43
+    assert live.resolution is not None and live.resolution.site.documents  # and resolved now, not by the first save
     parsed.clear()
     _edit(site)
     first = live.rebuild({ART})
