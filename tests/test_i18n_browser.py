@@ -4,13 +4,12 @@ Screenshots go to $DOSSIER_SHOTS (default /tmp/dossier-shots) as rtl-<page>-<wid
 """
 import json
 import shutil
-import subprocess
 
 import feedparser
 import pytest
 
 from conftest import SHOTS, StaticServer, build_example
-from test_validate import AXE, SETUP, VNU
+from test_validate import AXE, SETUP, VNU, vnu_errors
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +30,7 @@ def test_nu_html_checker_finds_no_errors_on_the_dari_site(dari):
     assert VNU.is_file(), f"{VNU} missing: {SETUP}"
     files = sorted((dari.out / "fa-af").rglob("*.html"))
     assert len(files) >= 15
-    proc = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
-                          capture_output=True, text=True, timeout=300)
-    report = json.loads(proc.stderr or "{}")
-    errors = [f'{m.get("url", "").split("/build/")[-1]}:{m.get("lastLine")}: {m["message"]}'
-              for m in report.get("messages", []) if m.get("type") in ("error", "non-document-error")]
+    errors, _proc = vnu_errors(java, files)
     assert errors == [], "\n".join(errors[:30])
 
 

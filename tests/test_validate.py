@@ -40,6 +40,16 @@ def pages(site):
     return sorted(p for p in site.out.rglob("*.html") if "pagefind" not in p.relative_to(site.out).parts)
 
 
+def vnu_errors(java: str, files) -> tuple[list[str], subprocess.CompletedProcess]:
+    """The Nu HTML Checker's errors over ``files`` as "path:line: message", and its process."""
+    proc = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
+                          capture_output=True, text=True, timeout=300)
+    report = json.loads(proc.stderr or "{}")
+    errors = [f'{m.get("url", "").split("/build/")[-1]}:{m.get("lastLine")}: {m["message"]}'
+              for m in report.get("messages", []) if m.get("type") in ("error", "non-document-error")]
+    return errors, proc
+
+
 def test_nu_html_checker_finds_no_errors(example):
     java = shutil.which("java")
     assert java, f"java not found: {SETUP}"
@@ -52,11 +62,7 @@ def test_nu_html_checker_finds_no_errors(example):
                  "tags/index.html", "tags/interview/index.html", "timeline/index.html", "map/index.html", "sources/index.html",
                  "search/index.html", "404.html", "people/ahmed-masood/index.html"):
         assert must in rels, must
-    proc = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
-                          capture_output=True, text=True, timeout=300)
-    report = json.loads(proc.stderr or "{}")
-    errors = [f'{m.get("url", "").split("/build/")[-1]}:{m.get("lastLine")}: {m["message"]}'
-              for m in report.get("messages", []) if m.get("type") in ("error", "non-document-error")]
+    errors, proc = vnu_errors(java, files)
     assert errors == [], "\n".join(errors[:30])
     assert proc.returncode == 0, proc.stderr[-2000:]
 
