@@ -173,6 +173,38 @@ def test_keyboard_reaches_bars_and_markers(browser, example_build, example_serve
     page.close()
 
 
+def test_a_compact_list_still_gives_the_card_its_people_and_sources(browser, tmp_path):
+    """Past timeline.compact_over the list leaves out chips and sources (load time at thousands of events);
+    the card that opens from a marker still shows them (timemap.js reads them from #tm-more), no-JS readers
+    still get every event in the list, and the card equals the one of a full list."""
+    from conftest import StaticServer, copy_example
+
+    cards = {}
+    for name, extra in (("full", ""), ("compact", "timeline: {compact_over: 3}\n")):
+        site = copy_example(tmp_path / name)
+        site.write("dossier.yaml", (site.root / "dossier.yaml").read_text(encoding="utf-8") + extra)
+        assert site.build("--strict").code == 0
+        server = StaticServer(site.out)
+        page, watch = open_map(browser, server)
+        try:
+            compact = page.locator(".tm-compact-note").count() == 1
+            assert compact == bool(extra)
+            assert (page.locator("#tm-list .chip-person").count() == 0) == compact
+            paris = page.locator(".tm-leaflet .tm-marker[aria-label^='Paris']")
+            paris.focus()
+            page.keyboard.press("Enter")
+            card = page.locator("#tm-card")
+            assert card.is_visible()
+            cards[name] = card.inner_html()
+            assert card.locator(".chip-person", has_text="Emmanuel Macron").count() == 1
+            assert card.locator(".tl-sources a", has_text="The Panjshir interview: a summary").count() == 1
+            assert watch.offsite == [] and watch.errors == []
+        finally:
+            page.close()
+            server.close()
+    assert cards["compact"] == cards["full"]
+
+
 def test_a_timeline_filter_carries_to_the_map(browser, example_build, example_server):
     events = placed(events_data(example_build))
     page = browser.new_page(viewport=VIEWPORTS["desktop"])

@@ -193,3 +193,29 @@ def test_incremental_build_redraws_the_map_when_a_place_moves_or_an_event_change
     kabul_town = [p for p in json.loads(site.read("map/index.html").split('id="tm-data">')[1].split("</script>")[0])["places"]
                   if p["t"] == "Kabul" and p["g"] == "area"]
     assert len(kabul_town) == 1 and kabul_town[0]["n"] == 1 and kabul_town[0]["r"] == 5000
+
+
+def _map_items(html: str) -> list[str]:
+    listing = html.split('<ol class="tm-list', 1)[1].split("</ol>", 1)[0]
+    return listing.split('<li class="tm-item')[1:]
+
+
+def test_a_long_map_list_is_compact_but_lists_every_placed_event(tmp_path):
+    """Past timeline.compact_over events the list of /map/ (the no-JavaScript representation) keeps each
+    event's date, title and place but leaves people, organisations and sources to its page and card: at
+    5,000 events the full list was 3.4 MB of HTML and most of the page's load time."""
+    from timeline_fixture import build_fixture
+
+    full = build_fixture(tmp_path / "full").read("map/index.html")
+    compact = build_fixture(tmp_path / "compact", config="title: T\nbase_url: https://example.org/dossier/\n"
+                            "timeline: {compact_over: 3}\n").read("map/index.html")
+    long_items, short_items = _map_items(full), _map_items(compact)
+    assert len(long_items) == len(short_items) > 3
+    assert "tm-compact-note" in compact and "tm-compact-note" not in full
+    assert any("chip-person" in i for i in long_items) and any("tl-sources" in i for i in long_items)
+    assert not any("chip-person" in i or "chip-organization" in i or "tl-sources" in i for i in short_items)
+    for a, b in zip(long_items, short_items):  # same order (timemap.js pairs items with the data by index)
+        for part in ('<p class="tl-date">', '<h3 class="tl-title">', '<p class="tm-where">'):
+            assert a.split(part, 1)[1].split("</", 1)[0] == b.split(part, 1)[1].split("</", 1)[0]
+    data = compact.split('id="tm-data">', 1)[1].split("</script>", 1)[0]
+    assert len(json.loads(data)["events"]) == len(short_items)  # the card still has every event's people and sources

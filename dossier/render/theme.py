@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from .. import diagnostics as dg
 from ..i18n import locale_dirs, translations
@@ -86,6 +87,7 @@ class Theme:
         )
         # render.install_filters puts the page language's in place; this one lets templates compile before (warm)
         self.env.filters["num"] = str
+        self.env.filters["script_line"] = script_line
         self.locale_dirs = locale_dirs(self.root, self.chain)
         self.set_language("en")
 
@@ -241,3 +243,10 @@ def _line_of(filename, lineno):
         return lines[lineno - 1] if 0 < lineno <= len(lines) else None
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def script_line(html) -> Markup:
+    """An HTML fragment as one line of a ``<script type="text/plain">`` block: newlines become spaces (one
+    fragment per line) and ``</`` becomes ``<\\/``, so no ``</script>`` can end the block early (the page's
+    script turns it back). Escaped text never holds a raw ``<``, so ``<\\/`` only ever comes from here."""
+    return Markup(str(html).replace("\n", " ").replace("</", "<\\/"))

@@ -272,7 +272,7 @@ def map_view(views: Views, route: Route) -> View:
     ctx = views.base(route, title=views._("Map"), facets=views.facets(site.events), items=data.items, places=data.places,
                      data=data.json(), unplaced=data.unplaced, svg=static_map(basemap_for(views), data.places, label),
                      map=map_settings(views), event_count=len(site.events), map_labels=script_labels(views),
-                     outlines=outlines_name(views))
+                     outlines=outlines_name(views), compact=views.long_list(len(data.items)))
     return View("map.html", ctx, events_show(site.events))
 
 

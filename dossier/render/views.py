@@ -672,17 +672,21 @@ class Views:
                  "options": sorted(({"value": s, "label": t} for s, t in v.items()), key=lambda o: sort_key(o["label"]))}
                 for k, v in found.items() if v]
 
-    def timeline_view(self, route: Route) -> View:
-        site = self.site
-        groups = self.timeline_groups(site.events)
-        facet_list = self.facets(site.events)
-        # A long timeline stays light: past `timeline: {compact_over: N}` events (default 1000) its
-        # entries leave out summaries and tag chips (on each event's page; tags are in the filters).
+    def long_list(self, count: int) -> bool:
+        """A long event list stays light: past `timeline: {compact_over: N}` events (default 1000) the
+        entries of /timeline/ and /map/ leave out what each event's own page shows (summaries, tag chips;
+        on /map/ also people, organisations and sources, which the map's card shows too)."""
         try:
             compact_over = int(self.config.timeline.get("compact_over", 1000))
         except (TypeError, ValueError):
             compact_over = 1000
-        compact = len(site.events) > compact_over
+        return count > compact_over
+
+    def timeline_view(self, route: Route) -> View:
+        site = self.site
+        groups = self.timeline_groups(site.events)
+        facet_list = self.facets(site.events)
+        compact = self.long_list(len(site.events))
         ctx = self.base(route, timeline=groups, facets=facet_list, event_count=len(site.events), compact=compact)
         return View("timeline.html", ctx, events_show(site.events))
 

@@ -577,6 +577,17 @@
       state.update(true);
     };
 
+    /* A long list is compact: each item's people, organisations and sources wait in #tm-more (raw text until a
+       card first needs them, so 5,000 events do not cost the page thousands of DOM nodes at load). */
+    var more = null;
+    function moreOf(i) {
+      if (more === null) {
+        var el = document.getElementById("tm-more");
+        more = el ? el.textContent.split("\n") : [];  /* one item per line, "</" written "<\/" (Theme's script_line) */
+      }
+      return (more[i] || "").replace(/<\\\//g, "</");
+    }
+
     state.select = function (ids, pl, quiet) {
       card.textContent = "";
       var head = document.createElement("div");
@@ -594,7 +605,7 @@
       list.className = "tm-card-list";
       ids.slice(0, 50).forEach(function (i) {
         var li = document.createElement("li");
-        li.innerHTML = events[i].li ? events[i].li.innerHTML : "";
+        li.innerHTML = events[i].li ? events[i].li.innerHTML + moreOf(i) : "";
         list.appendChild(li);
       });
       card.appendChild(list);
