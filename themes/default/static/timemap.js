@@ -715,10 +715,14 @@
     var roots = document.querySelectorAll(".timemap[data-mode]");
     if (!roots.length) return;
     withCss(roots[0].getAttribute("data-css"), function () {
-      for (var i = 0; i < roots.length; i++) {
-        if (roots[i].getAttribute("data-mode") === "full") fullMap(roots[i]);
-        else miniMap(roots[i]);
-      }
+      /* After the first frame: the page (the static map and the list) paints before the interactive map is
+         built, which is the longest task of the page (Lighthouse's LCP waited for it). */
+      requestAnimationFrame(function () { requestAnimationFrame(function () {  /* the frame after the first */
+        for (var i = 0; i < roots.length; i++) {
+          if (roots[i].getAttribute("data-mode") === "full") fullMap(roots[i]);
+          else miniMap(roots[i]);
+        }
+      }); });
     });
   }
 
