@@ -717,12 +717,12 @@
     withCss(roots[0].getAttribute("data-css"), function () {
       /* After the first frame: the page (the static map and the list) paints before the interactive map is
          built, which is the longest task of the page (Lighthouse's LCP waited for it). */
-      requestAnimationFrame(function () { requestAnimationFrame(function () {  /* the frame after the first */
+      requestAnimationFrame(function () { setTimeout(function () {  /* the task after the next frame */
         for (var i = 0; i < roots.length; i++) {
           if (roots[i].getAttribute("data-mode") === "full") fullMap(roots[i]);
           else miniMap(roots[i]);
         }
-      }); });
+      }, 0); });
     });
   }
 
