@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import diagnostics as dg
 from . import images, progress
-from .cache import DocStore, State, digest_bytes, engine_version, load_state, save_state
+from .cache import DocStore, State, bytecode_cache, digest_bytes, engine_version, load_state, save_state
 from .commit import Changes, Committed, Target, commit, open_changes, walk
 from .config import Config, load_config
 from .discover import Found, scan, scan_changed
@@ -230,6 +230,12 @@ class Builder:
             return self.theme[1]
         theme = Theme(self.root, config.theme)
         self.theme = (theme.stamp(), theme)
+        if self.options.cache:
+            theme.env.bytecode_cache = bytecode_cache(self.root)  # compiled templates kept between processes
+            key = theme.closures_key()
+            theme.closures_key_at_start = key
+            if self.state is not None and self.state.closures_key == key:
+                theme.known_closures(self.state.closures)
         return theme
 
     def _still_built(self, config: Config, output: Path, previous: State) -> bool:
@@ -479,7 +485,7 @@ def record(previous: State | None, parsed: Parsed, shape: Shape, theme: Theme, c
         # nothing new to remember: keep the old time (a newer one only makes more files get re-read)
         recorded_at=previous.recorded_at if nothing_new else time.time(),
         hook_outputs=rendered.committed.hook_outputs, hooks_ok=rendered.committed.hooks_ok, derived=rendered.derived,
-        diagnostics=diagnostics,
+        diagnostics=diagnostics, closures_key=getattr(theme, "closures_key_at_start", ""), closures=theme.closures(),
     )
 
 

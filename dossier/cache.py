@@ -69,6 +69,8 @@ class State:
     templates: dict = field(default_factory=dict)  # route url -> digest of its template closure
     derived: dict = field(default_factory=dict)  # extra output (registry.OUTPUTS) name -> the files it made
     diagnostics: tuple = ()  # every warning the build reported: an unchanged rebuild reports them again
+    closures_key: str = ""  # Theme.closures_key() when the closure digests below were computed
+    closures: dict = field(default_factory=dict)  # template name -> Theme.closure_digest (a new process parses no template for it)
 
 
 def digest_bytes(data: bytes) -> str:
@@ -168,6 +170,35 @@ class DocStore:
                 pass
 
 
+JINJA_DIR = "jinja"
+
+
+def bytecode_cache(root: Path):
+    """Jinja's compiled templates in ``.dossier-cache/jinja/`` (keyed by Jinja on each template's source;
+    emptied when the engine changes, since the environment's options are not in Jinja's key)."""
+    import shutil
+
+    import jinja2
+
+    folder = Path(root) / CACHE_DIR / JINJA_DIR
+    stamp = folder / "engine"
+    try:
+        if not (stamp.is_file() and stamp.read_text(encoding="utf-8") == engine_version()):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            _ignore(folder.parent)
+            stamp.write_text(engine_version(), encoding="utf-8")
+    except OSError:
+        return None  # no cache: templates are compiled in memory
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def _ignore(folder: Path) -> None:
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+
+
 def save_state(root: Path, state: State) -> None:
     """Atomically: a killed build never leaves a half-written cache. (Documents live in DocStore.)"""
     import dataclasses
@@ -176,9 +207,7 @@ def save_state(root: Path, state: State) -> None:
     folder = Path(root) / CACHE_DIR
     try:
         folder.mkdir(exist_ok=True)
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n", encoding="utf-8")
+        _ignore(folder)
         tmp = folder / f"{STATE_FILE}.tmp-{os.getpid()}"
         with open(tmp, "wb") as fh:
             pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)

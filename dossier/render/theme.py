@@ -170,6 +170,25 @@ class Theme:
             self.__dict__["_catalogs"] = h.hexdigest()
         return self.__dict__["_catalogs"]
 
+    def closures_key(self) -> str:
+        """What the closure digests are a function of, by file stats: the theme's files (``stamp``) and the
+        message catalogs. Equal keys: the digests of an earlier process hold (``known_closures``)."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(repr((self.stamp(), [str(d) for d in self.template_dirs])).encode())
+        for base in self.locale_dirs:
+            for full in sorted(base.rglob("*.mo")):
+                st = full.stat()
+                h.update(f"{full}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        return h.hexdigest()
+
+    def closures(self) -> dict[str, str]:
+        """The closure digests computed so far (template name -> digest)."""
+        return dict(self.__dict__.get("_closures", {}))
+
+    def known_closures(self, digests: dict[str, str]) -> None:
+        """Closure digests an earlier process computed under the same ``closures_key``: not parsed again."""
+        self.__dict__.setdefault("_closures", {}).update(digests)
+
     def closure_digest(self, name: str) -> str:
         """Digest of a template and every template it extends, includes or imports.
 
