@@ -232,9 +232,9 @@ class Builder:
         self.theme = (theme.stamp(), theme)
         if self.options.cache:
             theme.env.bytecode_cache = bytecode_cache(self.root)  # compiled templates kept between processes
-            key = theme.closures_key()
-            theme.closures_key_at_start = key
-            if self.state is not None and self.state.closures_key == key:
+            key = theme.closures_key()  # None: a theme file changed just now (not kept: see closures_key)
+            theme.closures_key_at_start = key or ""
+            if key and self.state is not None and self.state.closures_key == key:
                 theme.known_closures(self.state.closures)
         return theme
 

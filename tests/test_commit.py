@@ -57,3 +57,32 @@ def test_in_place_replaces_changed_files_and_deletes_removed_ones(tmp_path):
     second.put("a.html", b"A2")
     commit(second, ["b.html"], {"a.html": "3"}, None, Target(out, in_place=True), False, Committed())
     assert (out / "a.html").read_bytes() == b"A2" and not (out / "b.html").exists()
+
+
+def test_walk_lists_what_os_walk_lists_and_a_declared_folder_only(tmp_path):
+    """Files (and symlinks that are not to folders) as POSIX paths; a symlinked folder is neither listed nor walked."""
+    import os
+
+    from dossier.commit import _step_files, walk
+
+    out = tmp_path / "out"
+    for rel in ("index.html", "a/b/c.html", "pagefind/x.pf", "pagefind/f/y.pf", "empty/.keep"):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(rel)
+    (out / "link-file").symlink_to(out / "index.html")
+    (out / "link-dir").symlink_to(out / "a")
+    (out / "dangling").symlink_to(out / "nowhere")
+    expected = set()
+    for dirpath, _dirs, files in os.walk(out):
+        rel = os.path.relpath(dirpath, out)
+        expected |= {name if rel == "." else f"{rel}/{name}" for name in files}
+    assert set(walk(out)) == expected
+    assert "link-file" in expected and "dangling" in expected and not any(p.startswith("link-dir") for p in expected)
+    assert sorted(walk(out, "pagefind")) == ["pagefind/f/y.pf", "pagefind/x.pf"]
+
+    def step(folder, site):
+        return []
+
+    assert set(_step_files(out, (step,))) == expected  # a step that declares nothing: the whole output
+    step.writes = ("pagefind",)
+    assert sorted(_step_files(out, (step,))) == ["pagefind/f/y.pf", "pagefind/x.pf"]
