@@ -88,8 +88,9 @@ def main(argv=None) -> int:
             shutil.copytree(args.dossier, root, ignore=lambda d, names: [n for n in names if os.path.abspath(d) == top
                                                                           and n in (".dossier-cache", "public", "build")])
             if args.no_search:
-                with open(root / "dossier.yaml", "a", encoding="utf-8") as fh:
-                    fh.write("\nsearch: false\n")
+                config = root / "dossier.yaml"
+                kept = [ln for ln in config.read_text(encoding="utf-8").splitlines() if not ln.startswith("search:")]
+                config.write_text("\n".join(kept + ["search: false", ""]), encoding="utf-8")
         if args.new_process:
             return new_processes(root, work, args.edits, args.edit, args.jobs)
         builder = Builder(BuildOptions(source=root, output=work / "public", jobs=args.jobs), live=True)
