@@ -125,7 +125,7 @@ def _in_place(changes, removed, digests, site, target, previous) -> Committed:
         update_record(target.output, known | set(changes.files))  # a superset until the commit is done
     commit_in_place(target.output, changes.files, removed)
     done = previous
-    if target.post_write and (changes.files or removed):
+    if target.post_write and _steps_read(target.post_write, [*changes.files, *removed], previous.hooks_ok):
         remove_files(target.output, sorted(previous.hook_outputs))  # the steps make their files afresh
         others = set(_step_files(target.output, target.post_write))  # (the user's files are not the steps')
         done = _post_write(target.output, digests, site, target, others)
@@ -171,6 +171,22 @@ def _post_write(folder: Path, digests: dict, site, target: Target, others=frozen
         diags.extend(step(folder, site) or ())
     made = frozenset(_step_files(folder, target.post_write)) - set(digests) - {MARKER} - set(others)
     return Committed(tuple(diags), made, not diags)
+
+
+def _steps_read(steps: tuple, paths: list[str], hooks_ok: bool) -> bool:
+    """Run the steps again after an in-place commit of ``paths``: one of them reads one of those files (a step's
+    ``reads`` attribute: the endings of the files it reads, e.g. ``.html`` for the search index; every file when
+    it declares none), or a step failed last time. (An edit that changed only images, feeds or exports does
+    not index the site again: the index is a function of the pages.)"""
+    if not paths:
+        return False
+    if not hooks_ok:
+        return True
+    for step in steps:
+        reads = getattr(step, "reads", None)
+        if reads is None or any(p.endswith(tuple(reads)) for p in paths):
+            return True
+    return False
 
 
 def _step_files(folder: Path, steps: tuple):

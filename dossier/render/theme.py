@@ -174,13 +174,13 @@ class Theme:
 
     def closures_key(self) -> str | None:
         """What the closure digests are a function of, by file stats: the theme's files (``stamp``) and the
-        message catalogs. Equal keys: the digests of an earlier process hold (``known_closures``).
+        message catalogs (``locale/`` folders). Equal keys: the digests of an earlier process hold (``known_closures``).
 
         None when a file changed less than ``RACY_SECONDS`` ago: a second edit within the file system's
         timestamp tick, to the same size, would keep the key (as git's "racily clean" entries)."""
         files = [*self.stamp()]
-        for base in self.locale_dirs:
-            for full in sorted(base.rglob("*.mo")):
+        for base in self.locale_dirs:  # every file: digest() (of a dynamic include) reads the .po files too
+            for full in sorted(p for p in base.rglob("*") if p.is_file()):
                 st = full.stat()
                 files.append((str(full), "", st.st_size, st.st_mtime_ns))
         if any(f[3] > time.time_ns() - RACY_SECONDS * 1_000_000_000 for f in files):
