@@ -11,14 +11,25 @@ With ``--profile FILE`` the edits run under cProfile and the stats are saved
     python bench/live_edit.py /tmp/d4k --edits 6
     python bench/live_edit.py /tmp/d4k --edits 6 --edit body link title
     python bench/live_edit.py /tmp/d4k --edits 3 --profile /tmp/edit.prof --top 25
+
+``--new-process``: ``dossier build`` after each edit instead, each a new process
+(``python -m dossier build`` from a neutral folder, this repository's package
+first on ``PYTHONPATH``, bytecode caching on as for a user), the cache on disk
+from the build before: the wall time of each, its stage lines and the load
+average. ``--no-search`` sets ``search: false`` in the copy (Pagefind has no
+incremental mode: with search on, every edit re-indexes the whole site).
+
+    python bench/live_edit.py /tmp/d4k --new-process --edits 5 --no-search
 """
 from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -62,6 +73,9 @@ def main(argv=None) -> int:
     ap.add_argument("--top", type=int, default=0, help="print the N functions with the most cumulative time")
     ap.add_argument("--work", type=Path, help="keep the copy and its build here (built once, with the cache on disk); "
                     "later runs start warm from it, and the first edit is reported apart")
+    ap.add_argument("--new-process", action="store_true",
+                    help="time `dossier build` in a new process after each edit (cache on disk) instead of the live builder")
+    ap.add_argument("--no-search", action="store_true", help="set `search: false` in the copy's dossier.yaml")
     args = ap.parse_args(argv)
 
     from dossier.build import BuildOptions, Builder
@@ -70,7 +84,15 @@ def main(argv=None) -> int:
     try:
         root = work / "site"
         if not root.exists():
-            shutil.copytree(args.dossier, root, ignore=shutil.ignore_patterns(".dossier-cache", "public"))
+            top = os.path.abspath(args.dossier)  # its cache and outputs are not copied
+            shutil.copytree(args.dossier, root, ignore=lambda d, names: [n for n in names if os.path.abspath(d) == top
+                                                                          and n in (".dossier-cache", "public", "build")])
+            if args.no_search:
+                config = root / "dossier.yaml"
+                kept = [ln for ln in config.read_text(encoding="utf-8").splitlines() if not ln.startswith("search:")]
+                config.write_text("\n".join(kept + ["search: false", ""]), encoding="utf-8")
+        if args.new_process:
+            return new_processes(root, work, args.edits, args.edit, args.jobs)
         builder = Builder(BuildOptions(source=root, output=work / "public", jobs=args.jobs), live=True)
         t = time.perf_counter()
         first = builder.rebuild()
@@ -96,6 +118,46 @@ def main(argv=None) -> int:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def new_processes(root: Path, work: Path, edits: int, kinds: list[str], jobs: int) -> int:
+    """``dossier build`` (a new process each time) after each edit; wall seconds, stage lines, load average."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    cmd = [sys.executable, "-m", "dossier", "build", "--source", str(root), "--output", str(work / "public")]
+    cmd += ["--jobs", str(jobs)] if jobs else []
+    neutral = work / "cwd"
+    neutral.mkdir(exist_ok=True)
+
+    def build() -> tuple[float, str]:
+        t = time.perf_counter()
+        done = subprocess.run(cmd, cwd=neutral, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - t
+        if done.returncode != 0:
+            raise SystemExit(f"dossier build failed ({done.returncode}):\n{done.stderr[-3000:]}")
+        lines = [ln for ln in done.stderr.splitlines() + done.stdout.splitlines() if ln and not ln.startswith("note:")]
+        return seconds, "; ".join(lines)
+
+    seconds, lines = build()  # a cold build, or an unchanged one on a kept --work folder
+    print(f"first build: {seconds:.2f} s wall (load {_load()})\n  {lines}")
+    article = pick_article(root)
+    for kind in kinds:
+        walls = []
+        for n in range(edits):
+            edit_body(article, n, kind)
+            seconds, lines = build()
+            walls.append(seconds)
+            print(f"edit {n} ({kind}): {seconds:.2f} s wall (load {_load()})\n  {lines}")
+        print(f"{edits} edits ({kind}) of {article.relative_to(root).as_posix()}, `dossier build` in a new process: "
+              f"median {statistics.median(walls):.2f} s wall (min {min(walls):.2f}, max {max(walls):.2f})")
+    return 0
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def _save(builder, article: Path, rel: str, n: int, kind: str, profiler) -> dict:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import diagnostics as dg
 from . import images, progress
-from .cache import DocStore, State, digest_bytes, engine_version, load_state, save_state
+from .cache import DocStore, State, bytecode_cache, digest_bytes, engine_version, load_state, paused_gc, save_state
 from .commit import Changes, Committed, Target, commit, open_changes, walk
 from .config import Config, load_config
 from .discover import Found, scan, scan_changed
@@ -197,7 +197,7 @@ class Builder:
         parsed = _timed(timings, "parse", parse, self.root, sources, previous, config, store, self.options.jobs)
         result.parsed = len(parsed.fresh)
         site, self.resolution = _timed(timings, "resolve", resolve_site, self.root, parsed, config, self.store.body,
-                                       self.resolution)
+                                       self.resolution, not self.live)
         result.site = site
         _add(result, [*parsed.diagnostics, *site.diagnostics])
         if result.failed(self.options.strict):
@@ -230,6 +230,12 @@ class Builder:
             return self.theme[1]
         theme = Theme(self.root, config.theme)
         self.theme = (theme.stamp(), theme)
+        if self.options.cache:
+            theme.env.bytecode_cache = bytecode_cache(self.root)  # compiled templates kept between processes
+            key = theme.closures_key()  # None: a theme file changed just now (not kept: see closures_key)
+            theme.closures_key_at_start = key or ""
+            if key and self.state is not None and self.state.closures_key == key:
+                theme.known_closures(self.state.closures)
         return theme
 
     def _still_built(self, config: Config, output: Path, previous: State) -> bool:
@@ -344,11 +350,16 @@ def parse(root: Path, sources: Sources, previous: State | None, config: Config, 
     return Parsed(items, fresh, found.stats, sources.parse_key, tuple(diags), tuple(found.assets))
 
 
-def resolve_site(root: Path, parsed: Parsed, config: Config, bodies, previous: Resolution | None = None) -> tuple[Site, Resolution]:
+def resolve_site(root: Path, parsed: Parsed, config: Config, bodies, previous: Resolution | None = None,
+                 freeze: bool = False) -> tuple[Site, Resolution]:
     """:func:`resolve` (from the ``previous`` resolve when there is one: :func:`resolve_incremental`),
-    then the sizes of the images among the files of content/ (``images.probe``)."""
+    then the sizes of the images among the files of content/ (``images.probe``).
+
+    Without cyclic garbage collection meanwhile (``cache.paused_gc``; ``freeze``: its objects are frozen after,
+    for a build that ends soon, not for serve's long-lived builder)."""
     progress.stage("resolve")
-    resolution = resolve_incremental(previous, parsed.documents, config, parsed.assets, bodies)
+    with paused_gc(freeze):
+        resolution = resolve_incremental(previous, parsed.documents, config, parsed.assets, bodies)
     site = resolution.site
     infos, image_diags = images.probe(root, site.assets)
     return replace(site, images=infos, diagnostics=[*site.diagnostics, *image_diags]), resolution
@@ -479,7 +490,7 @@ def record(previous: State | None, parsed: Parsed, shape: Shape, theme: Theme, c
         # nothing new to remember: keep the old time (a newer one only makes more files get re-read)
         recorded_at=previous.recorded_at if nothing_new else time.time(),
         hook_outputs=rendered.committed.hook_outputs, hooks_ok=rendered.committed.hooks_ok, derived=rendered.derived,
-        diagnostics=diagnostics,
+        diagnostics=diagnostics, closures_key=getattr(theme, "closures_key_at_start", ""), closures=theme.closures(),
     )
 
 

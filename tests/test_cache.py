@@ -45,3 +45,28 @@ def test_the_store_forgets_files_that_are_gone(tmp_path):
     store.save("key", {"content/articles/a.md": _doc()}, {"content/articles/a.md"})
     store.save("key", {}, set())
     assert store.load("key") == {} and store.body("content/articles/a.md") == ""
+
+
+def test_paused_gc_pauses_the_collector_and_freezes_what_was_made():
+    import gc
+
+    from dossier.cache import paused_gc
+
+    assert gc.isenabled()
+    gc.unfreeze()  # (a state loaded by an earlier test froze its objects)
+    try:
+        with paused_gc(freeze=False):
+            assert not gc.isenabled()
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        with paused_gc():
+            made = [object() for _ in range(3)] + [[]]
+            assert not gc.isenabled()
+        assert gc.isenabled() and gc.get_freeze_count() > 0 and made
+        gc.unfreeze()
+        gc.disable()  # already off (a caller's choice): left off, nothing frozen
+        with paused_gc():
+            pass
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -2,6 +2,7 @@
 the pages that can change; and the result always equals a clean full build."""
 import os
 import random
+import time
 import shutil
 from pathlib import Path
 
@@ -228,3 +229,50 @@ def test_live_builder_resolves_incrementally_and_equals_full_builds(tmp_path, la
         clean = Builder(BuildOptions(source=site.root, output=full, jobs=1, cache=False), post_write=()).rebuild()
         assert clean.ok and clean.diagnostics == result.diagnostics, name
         assert site.snapshot() == site.snapshot(full), name
+
+
+def _age(*folders: Path, seconds: float = 3600) -> None:
+    """Set every file's mtime ``seconds`` in the past (older than theme.RACY_SECONDS: its stats are trusted)."""
+    past = time.time() - seconds
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.is_file():
+                os.utime(path, (past, past))
+
+
+def test_a_new_process_takes_template_closure_digests_from_the_cache(tmp_path, monkeypatch):
+    """`dossier build` in a new process parses no template for the closure digests while no theme file changed
+    (a key of the theme's file stats); a template or partial edit still renders the pages that use it, equal
+    to a full build, and a template saved just now (racy stats) is digested afresh."""
+    import jinja2.meta
+
+    site = _copy_example(tmp_path / "site")
+    _age(site.root / "themes")
+    options = BuildOptions(source=site.root, output=site.out, jobs=1)
+    assert Builder(options).rebuild().ok
+    parsed = []
+    real = jinja2.meta.find_referenced_templates
+    monkeypatch.setattr(jinja2.meta, "find_referenced_templates", lambda ast: parsed.append(1) or real(ast))
+
+    _edit(site.root / ART, "## ", "## Newly edited: ")
+    result = Builder(options).rebuild()  # a new process: state and digests from .dossier-cache/
+    assert result.ok and not result.full and result.pages and parsed == []
+    assert site.snapshot() == _full(site, tmp_path)
+
+    claim = site.root / "themes/default/templates/claim.html"
+    claim.write_text('{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{% endblock %}', encoding="utf-8")
+    _age(site.root / "themes", seconds=600)  # (another mtime than the last build's)
+    result = Builder(options).rebuild()
+    claims = {u for u, r in result.site.routes.items() if r.template == "claim.html"}
+    assert claims and claims <= set(result.rendered_urls) and parsed
+    assert site.snapshot() == _full(site, tmp_path)
+
+    partial = site.root / "themes/default/templates/partials/backlinks.html"
+    partial.write_text("<!-- no backlinks -->", encoding="utf-8")  # just now: racy, digested afresh
+    result = Builder(options).rebuild()
+    assert "people/ahmad-massoud/" in result.rendered_urls
+    assert site.snapshot() == _full(site, tmp_path)
+    partial.write_text("<!-- none -->", encoding="utf-8")  # a second save within the same second
+    result = Builder(options).rebuild()
+    assert "people/ahmad-massoud/" in result.rendered_urls
+    assert site.snapshot() == _full(site, tmp_path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import jinja2
@@ -20,6 +21,7 @@ from .. import diagnostics as dg
 from ..i18n import locale_dirs, translations
 from ..yamltools import YamlProblem, load_yaml
 
+RACY_SECONDS = 2  # closures_key: files changed more recently than this are not trusted by their stats
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -171,6 +173,29 @@ class Theme:
                     h.update(full.read_bytes())
             self.__dict__["_catalogs"] = h.hexdigest()
         return self.__dict__["_catalogs"]
+
+    def closures_key(self) -> str | None:
+        """What the closure digests are a function of, by file stats: the theme's files (``stamp``) and the
+        message catalogs (``locale/`` folders). Equal keys: the digests of an earlier process hold (``known_closures``).
+
+        None when a file changed less than ``RACY_SECONDS`` ago: a second edit within the file system's
+        timestamp tick, to the same size, would keep the key (as git's "racily clean" entries)."""
+        files = [*self.stamp()]
+        for base in self.locale_dirs:  # every file: digest() (of a dynamic include) reads the .po files too
+            for full in sorted(p for p in base.rglob("*") if p.is_file()):
+                st = full.stat()
+                files.append((str(full), "", st.st_size, st.st_mtime_ns))
+        if any(f[3] > time.time_ns() - RACY_SECONDS * 1_000_000_000 for f in files):
+            return None
+        return hashlib.blake2b(repr((files, [str(d) for d in self.template_dirs])).encode(), digest_size=16).hexdigest()
+
+    def closures(self) -> dict[str, str]:
+        """The closure digests computed so far (template name -> digest)."""
+        return dict(self.__dict__.get("_closures", {}))
+
+    def known_closures(self, digests: dict[str, str]) -> None:
+        """Closure digests an earlier process computed under the same ``closures_key``: not parsed again."""
+        self.__dict__.setdefault("_closures", {}).update(digests)
 
     def closure_digest(self, name: str) -> str:
         """Digest of a template and every template it extends, includes or imports.

@@ -106,10 +106,13 @@ def partition(docs, config) -> tuple[dict, dict, list]:
 
 def tags_of(documents: dict[DocId, Document]) -> dict[str, tuple[str, list[str]]]:
     tags: dict[str, tuple[str, list[str]]] = {}
+    seen: set[tuple[str, DocId]] = set()  # (a list scan per tag made this quadratic in a tag's size)
     for doc in documents.values():
         for tag in doc.fields.get("tags", ()):
-            entry = tags.setdefault(slugify(tag), (tag, []))
-            if doc.id not in entry[1]:
+            slug = slugify(tag)
+            entry = tags.setdefault(slug, (tag, []))
+            if (slug, doc.id) not in seen:
+                seen.add((slug, doc.id))
                 entry[1].append(doc.id)
     return tags
 

@@ -11,11 +11,15 @@ from ..names import Suggester, match_key
 PRIMARY, ALIAS = 0, 1
 
 
+def _tiers() -> dict[int, list[DocId]]:
+    return {PRIMARY: [], ALIAS: []}
+
+
 class NameIndex:
     def __init__(self, documents: dict[DocId, Document]):
         self.documents = documents
         # key -> tier -> ids (ordered, unique)
-        self._names: dict[str, dict[int, list[DocId]]] = defaultdict(lambda: {PRIMARY: [], ALIAS: []})
+        self._names: dict[str, dict[int, list[DocId]]] = defaultdict(_tiers)
         self.display: dict[str, str] = {}  # match key -> a display name, for suggestions
         self.diagnostics: list[dg.Diagnostic] = []
         self.by_path: dict[str, DocId] = {}
