@@ -31,7 +31,7 @@ from .parse import ParseOptions, parse_all
 from .plan import Plan, graph_of, plan
 from .render import POST_WRITE, RenderError, Theme, ThemeError, Views, render
 from .render.languages import static_file
-from .render.registry import OUTPUTS, PAGE_VIEWS, READS
+from .render.registry import OUTPUTS, PAGE_VIEWS, PARTS, READS
 from .resolve import Resolution, resolve_incremental
 from .resolve.routes import output_path
 from .write import MARKER, WriteError, check_output_dir, recover
@@ -52,6 +52,7 @@ class BuildResult:
     removed_paths: list[str] = field(default_factory=list)  # output files that no longer exist
     rendered_urls: list[str] = field(default_factory=list)
     outputs_produced: list[str] = field(default_factory=list)  # extra outputs (feeds, exports) made afresh
+    parts_produced: list[str] = field(default_factory=list)  # their parts made afresh ("feeds:tags/x/feed.xml")
 
     @property
     def ok(self) -> bool:
@@ -142,6 +143,7 @@ class Rendered:
     committed: Committed
     derived: dict  # extra output name -> its files
     produced: list  # names of the extra outputs produced in this build
+    parts: dict  # output of registry.PARTS -> part name -> (key, reads, files)
 
 
 class Builder:
@@ -416,7 +418,7 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
             lists[url] = listed
             pages.append(url)
         expected = {output_path(u) for u in site.routes}
-        derived, produced = _derived_outputs(site, views, the_plan, previous, changes, digests, expected)
+        derived, produced, parts = _derived_outputs(site, views, the_plan, previous, changes, digests, expected)
         for path, src in theme.static_files().items():
             expected.add(path)
             _emit(changes, digests, path, static_file(site, path, src))  # render/languages.py: English sites without i18n parts
@@ -431,32 +433,63 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
     finally:
         changes.abort()
     lists = {u: v for u, v in lists.items() if v}
-    return Rendered(pages, shows, lists, digests, sorted(changes.files), removed, committed, derived, produced)
+    return Rendered(pages, shows, lists, digests, sorted(changes.files), removed, committed, derived, produced, parts)
 
 
 def _derived_outputs(site: Site, views: Views, the_plan: Plan, previous: State | None, changes: Changes,
-                     digests: dict, expected: set) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+                     digests: dict, expected: set) -> tuple[dict[str, tuple[str, ...]], list[str], dict]:
     """Every extra output of ``registry.OUTPUTS``, produced again only when what it reads changed
-    (``registry.READS``). Returns (output name -> the files it made, kept from the last build when
-    skipped; the names of the outputs produced in this build)."""
+    (``registry.READS``; per part for those of ``registry.PARTS``). Returns (output name -> the files it
+    made, kept from the last build when skipped; the names of the outputs produced (in part or whole) in
+    this build; output name -> part name -> (key, reads, files) for the outputs made of parts)."""
     made: dict[str, tuple[str, ...]] = {}
     produced: list[str] = []
+    parts: dict[str, dict] = {}
     progress.stage("feeds, exports, sitemap", None, "files")
+    incremental = previous is not None and not the_plan.full
     for func in OUTPUTS:
         name = func.__name__
-        kept = previous.derived.get(name) if previous is not None and not the_plan.full else None
+        kept = previous.derived.get(name) if incremental else None
         if kept is not None and not READS[func](the_plan.change):
             expected.update(kept)  # their digests are the last build's
             made[name] = kept
+            if name in previous.parts:
+                parts[name] = previous.parts[name]
             continue
-        paths = []
-        for out in func(site, views):
-            paths.append(out.path)
-            _emit(changes, digests, out.path, out.data)
+        if func in PARTS:
+            before = previous.parts.get(name) if incremental and kept is not None else None
+            parts[name], fresh = _produce_parts(PARTS[func](site, views), before, the_plan.change, changes, digests)
+            produced.extend(f"{name}:{part}" for part in fresh)
+            paths = [p for _key, _reads, files in parts[name].values() for p in files]
+        else:
+            paths, fresh = [], True
+            for out in func(site, views):
+                paths.append(out.path)
+                _emit(changes, digests, out.path, out.data)
         expected.update(paths)
         made[name] = tuple(paths)
-        produced.append(name)
-    return made, produced
+        if fresh:
+            produced.append(name)
+    return made, produced, parts
+
+
+def _produce_parts(parts, before: dict | None, change, changes: Changes, digests: dict) -> tuple[dict, bool]:
+    """Make each part again unless the last build made it with the same key and none of the documents it
+    read (then or now) changed. Returns (part name -> (key, reads, files), the names of the parts made)."""
+    records: dict[str, tuple] = {}
+    fresh = []
+    for part in parts:
+        old = before.get(part.name) if before is not None else None
+        if old is not None and old[0] == part.key and not (change.ids & old[1]) and not (change.ids & part.reads):
+            records[part.name] = old  # its files and their digests are the last build's
+            continue
+        files = []
+        for out in part.make():
+            files.append(out.path)
+            _emit(changes, digests, out.path, out.data)
+        records[part.name] = (part.key, part.reads, tuple(files))
+        fresh.append(part.name)
+    return records, fresh
 
 
 def _emit(changes: Changes, digests: dict, path: str, data) -> None:
@@ -479,6 +512,7 @@ def record(previous: State | None, parsed: Parsed, shape: Shape, theme: Theme, c
         # nothing new to remember: keep the old time (a newer one only makes more files get re-read)
         recorded_at=previous.recorded_at if nothing_new else time.time(),
         hook_outputs=rendered.committed.hook_outputs, hooks_ok=rendered.committed.hooks_ok, derived=rendered.derived,
+        parts=rendered.parts,
         diagnostics=diagnostics,
     )
 
@@ -500,7 +534,8 @@ def _report(result: BuildResult, the_plan: Plan, rendered: Rendered) -> None:
     result.written_paths = rendered.written
     result.removed_paths = rendered.removed
     result.written = len(rendered.written)
-    result.outputs_produced = rendered.produced
+    result.outputs_produced = [name for name in rendered.produced if ":" not in name]
+    result.parts_produced = [name for name in rendered.produced if ":" in name]
     result.wrote_output = True
     result.diagnostics.extend(rendered.committed.diagnostics)
 

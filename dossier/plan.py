@@ -52,6 +52,7 @@ class Change:
     kinds: frozenset = frozenset()  # kinds of the documents whose content or links changed
     cards: bool = False  # a card changed, or a document came or went
     events: bool = False  # a changed document defines timeline entries
+    ids: frozenset = frozenset()  # the documents whose content, links or card changed, or that came or went
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def plan(previous, graph: Mapping[DocId, DocGraph], routes: Collection[str], tem
 def describe_change(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph]) -> Change:
     dirty, cards = changed_documents(old, new)
     graphs = [g for doc_id in dirty for g in (old.get(doc_id), new.get(doc_id)) if g is not None]
-    return Change(False, frozenset(g.kind for g in graphs), bool(cards), any(g.events for g in graphs))
+    return Change(False, frozenset(g.kind for g in graphs), bool(cards), any(g.events for g in graphs), frozenset(dirty))
 
 
 def _why_full(previous, globals_digest: str, output_ok: bool) -> str | None:
