@@ -175,6 +175,7 @@ class Builder:
         self.unsettled: set[str] = set()  # paths changed since the last good build (a failed build keeps them)
         self.theme: tuple | None = None  # (stamp, Theme): templates parsed and compiled once while no theme file changes
         self.resolution: Resolution | None = None  # the last resolve, in memory: the next one starts from it
+        self.graph_memo: dict = {}  # plan.graph_of's: the link graph of the documents that did not change is kept
 
     def rebuild(self, changed: set[str] | None = None) -> BuildResult:
         start = time.perf_counter()
@@ -210,7 +211,7 @@ class Builder:
             if output is None:  # check: render in memory so template errors are found
                 result.pages = sum(1 for _ in render(site, theme, site.routes.values()))
             else:
-                shape = shape_of(site, theme, config)
+                shape = shape_of(site, theme, config, self.resolution.links, self.graph_memo)
                 the_plan = make_plan(previous, site, shape, config, output, trust_output=self.in_place and self.warm)
                 target = Target(output, tuple(config.keep), self.in_place, self._post_write())
                 image_cache = images.ImageCache(self.root, self.options.cache)
@@ -374,8 +375,9 @@ class Shape:
     globals_digest: str
 
 
-def shape_of(site: Site, theme: Theme, config: Config) -> Shape:
-    return Shape(graph_of(site), route_templates(site, theme), globals_digest(config, site))
+def shape_of(site: Site, theme: Theme, config: Config, links=None, memo: dict | None = None) -> Shape:
+    """``links``, ``memo``: see :func:`plan.graph_of`."""
+    return Shape(graph_of(site, links, memo), route_templates(site, theme), globals_digest(config, site))
 
 
 def make_plan(previous: State | None, site: Site, shape: Shape, config: Config, output: Path, trust_output: bool) -> Plan:

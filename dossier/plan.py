@@ -69,20 +69,46 @@ class Plan:
         return [routes[u] for u in sorted(self.urls) if u in routes]
 
 
-def graph_of(site) -> dict[DocId, DocGraph]:
-    """The link graph of a resolved site, as planning compares it between builds."""
+def graph_of(site, links: Mapping | None = None, memo: dict | None = None) -> dict[DocId, DocGraph]:
+    """The link graph of a resolved site, as planning compares it between builds.
+
+    ``links`` (``Resolution.links``, one-language dossiers): each document's resolved links, read instead of
+    the site's whole table; ``memo`` (kept by the caller between builds): doc id -> (document, card, url,
+    links, graph): a document whose four inputs are the very objects of the last call keeps its graph."""
+    tr = site.translations
+    if tr is not None or links is None:
+        return _whole_graph(site)
+    memo = {} if memo is None else memo
+    graph = {}
+    for doc in site.documents.values():
+        doc_id, card, url, unit = doc.id, site.cards[doc.id], site.urls.get(doc.id), links[doc.id]
+        kept = memo.get(doc_id)
+        if kept is not None and kept[0] is doc and kept[1] is card and kept[2] == url and kept[3] is unit:
+            graph[doc_id] = kept[4]
+            continue
+        targets = frozenset(t for (origin, _i), t in unit.resolved.items() if t and origin == doc_id)
+        graph[doc_id] = g = _doc_graph(doc, card, url, targets, frozenset())
+        memo[doc_id] = (doc, card, url, unit, g)
+    for doc_id in memo.keys() - graph.keys():
+        del memo[doc_id]
+    return graph
+
+
+def _doc_graph(doc, card, url, targets: frozenset, family: frozenset) -> DocGraph:
+    return DocGraph(digest=doc.digest, card=card.digest, kind=doc.kind, url=url, targets=targets,
+                    tags=frozenset(doc.fields.get("tags", ())), events=doc.kind == "event" or bool(doc.fields.get("events")),
+                    family=family)
+
+
+def _whole_graph(site) -> dict[DocId, DocGraph]:
     tr = site.translations
     targets: dict[str, set] = {i: set() for i in site.documents}
     for (doc_id, _i), target in site.resolved.items():
         if target and doc_id in targets:
             targets[doc_id].add(target)
     return {
-        doc.id: DocGraph(
-            digest=doc.digest, card=site.cards[doc.id].digest, kind=doc.kind, url=site.urls.get(doc.id),
-            targets=frozenset(targets[doc.id]), tags=frozenset(doc.fields.get("tags", ())),
-            events=doc.kind == "event" or bool(doc.fields.get("events")),
-            family=frozenset(tr.family({doc.id}) - {doc.id}) if tr else frozenset(),
-        )
+        doc.id: _doc_graph(doc, site.cards[doc.id], site.urls.get(doc.id), frozenset(targets[doc.id]),
+                           frozenset(tr.family({doc.id}) - {doc.id}) if tr else frozenset())
         for doc in site.documents.values()
     }
 

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import REPO, SiteDir, copy_example
 from dossier.build import BuildOptions, Builder
+from dossier.plan import graph_of
 
 
 def _copy_example(root: Path) -> SiteDir:
@@ -228,6 +229,7 @@ def test_live_builder_resolves_incrementally_and_equals_full_builds(tmp_path, la
         clean = Builder(BuildOptions(source=site.root, output=full, jobs=1, cache=False), post_write=()).rebuild()
         assert clean.ok and clean.diagnostics == result.diagnostics, name
         assert site.snapshot() == site.snapshot(full), name
+        assert result.site is None or builder.state.graph == graph_of(result.site), name  # graph_of memo = whole
 
 
 def _clean(site: SiteDir, tmp: Path) -> dict:
