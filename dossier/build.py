@@ -14,6 +14,7 @@ they keep their mtimes; :func:`commit.commit` writes the others.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -219,6 +220,8 @@ class Builder:
                 _report(result, the_plan, rendered)
                 state = record(previous, parsed, shape, theme, config, output, the_plan, rendered, tuple(result.diagnostics))
                 self._remember(state, parsed, worth_saving(previous, state, parsed, the_plan, rendered), result)
+                if self.live and the_plan.full and result.ok:
+                    _freeze_memory()
         except (RenderError, ThemeError, WriteError) as exc:
             result.diagnostics.append(exc.diagnostic)
         except OSError as exc:
@@ -254,6 +257,7 @@ class Builder:
             self.state = previous = replace(previous, parsed=self.store.load(_store_key(previous.parse_key)))
         parsed = parse(self.root, sources, previous, config, None, self.options.jobs)  # nothing to parse: all reused
         _site, self.resolution = resolve_site(self.root, parsed, config, self.store.body, None)
+        _freeze_memory()
 
     def _discover(self, config: Config, previous: State | None, changed: set[str] | None) -> Sources:
         """:func:`discover`; serve's fast path (no walk of content/) once a live builder is warm."""
@@ -609,6 +613,15 @@ def intact(output: Path, previous: State, config: Config) -> bool:
     keep = tuple(config.keep)
     present = {p for p in walk(output) if not any(p == k or p.startswith(k.rstrip("/") + "/") for k in keep)}
     return present == expected
+
+
+def _freeze_memory() -> None:
+    """serve, after a full build: the site it keeps (tens of thousands of documents, links, cards) is moved out
+    of the cyclic garbage collector's sight (``gc.freeze``), else the oldest generation's collections walk it
+    all during saves (30% of a save at 4,000 articles). Frozen objects are still freed when nothing refers to
+    them; only reference cycles among them stay, once per full build (a config edit)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _store_key(parse_key: str) -> str:

@@ -10,7 +10,9 @@ No rendering, no disk. A page is rendered again when it
 * lists the linkers of a document that gained or lost one;
 * is the page of a document a changed document links (or linked) to: its backlinks;
 * is the index of a changed card's kind, the page of one of its tags, or the
-  timeline and the map when events changed; the home page and the tags index always.
+  timeline and the map when events changed;
+* is the home page (it shows counts, the latest cards, events and the most linked people and places)
+  when a card, a link or an event changed; the tags index (every tag and its count) when a card changed.
 
 In a multilingual dossier the versions of a document share links, backlinks and
 events (``DocGraph.family``): a change to one is a change to all; and each
@@ -27,7 +29,7 @@ from .model import FOLDERS, DocId
 from .names import slugify
 from .resolve.routes import SHARED_PAGES
 
-ALWAYS = ("", "tags/")  # the home page and the tags index summarise everything
+HOME, TAGS = "", "tags/"  # the home page and the tags index summarise the whole dossier
 
 
 @dataclass(frozen=True)
@@ -151,8 +153,10 @@ def _why_full(previous, globals_digest: str, output_ok: bool) -> str | None:
 def changed_documents(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph]) -> tuple[set, set]:
     """(dirty, cards): documents whose content or links changed; those whose card changed (or that came or went)."""
     dirty, cards = set(), set()
-    for doc_id in old.keys() | new.keys():
+    for doc_id in [*new, *(old.keys() - new.keys())]:
         a, b = old.get(doc_id), new.get(doc_id)
+        if a is b:  # kept by graph_of's memo: unchanged
+            continue
         if a is None or b is None or a.card != b.card:
             cards.add(doc_id)
             dirty.add(doc_id)
@@ -204,13 +208,13 @@ def _affected(previous, graph: Mapping[DocId, DocGraph], routes: Collection[str]
     for url in routes:
         if url not in previous.shows:
             yield url, "a new page"
-    for url in ALWAYS:
-        yield url, "it summarises the whole dossier"
-    yield from _summaries(old, graph, dirty, cards)
+    yield from _summaries(old, graph, dirty, cards, bool(membership))
 
 
-def _summaries(old, new, dirty: set, cards: set):
-    """Indexes and tag pages of changed cards; the timeline when a document with events changed."""
+def _summaries(old, new, dirty: set, cards: set, links: bool):
+    """Indexes and tag pages of changed cards; the timeline when a document with events changed; the home page
+    when a card, a link (``links``: a document gained or lost a linker) or an event changed; the tags index
+    when a card changed."""
     kinds, tags, events = set(), set(), False
     for doc_id in dirty:
         for g in (old.get(doc_id), new.get(doc_id)):
@@ -227,6 +231,10 @@ def _summaries(old, new, dirty: set, cards: set):
     if events:
         yield "timeline/", "events changed"
         yield "map/", "events changed"
+    if cards or links or events:
+        yield HOME, "it summarises the whole dossier (counts, latest cards and events, the most linked)"
+    if cards:
+        yield TAGS, "it lists every tag with its count"
 
 
-__all__ = ["ALWAYS", "Change", "DocGraph", "Plan", "changed_documents", "describe_change", "graph_of", "plan"]
+__all__ = ["HOME", "TAGS", "Change", "DocGraph", "Plan", "changed_documents", "describe_change", "graph_of", "plan"]

@@ -61,6 +61,27 @@ LOCATION_PRECISIONS = {k: k for k in (N_("exact"), N_("town"), N_("district"), N
 
 
 
+class _Listings:
+    """Document ids by kind, in listing order: each kind is sorted when first asked for."""
+
+    def __init__(self, key):
+        self._ids: dict[str, list[DocId]] = defaultdict(list)
+        self._sorted: set[str] = set()
+        self._key = key
+
+    def add(self, kind: str, doc_id: DocId) -> None:
+        self._ids[kind].append(doc_id)
+
+    def get(self, kind: str, default=None):
+        ids = self._ids.get(kind)
+        if ids is None:
+            return default
+        if kind not in self._sorted:
+            ids.sort(key=self._key)
+            self._sorted.add(kind)
+        return ids
+
+
 class Views:
     """Builds views for one Site. Cards are computed once per build and shared."""
 
@@ -76,27 +97,13 @@ class Views:
         self._set_language()
         self._other_languages: dict[str, "Views"] = {}
         self._cards: dict[DocId, dict] = {}
-        self._by_kind: dict[str, list[DocId]] = defaultdict(list)
+        self._listing_keys: dict[DocId, tuple] = {}
+        self._by_kind = _Listings(self._listing_key)
         for doc in site.documents.values():
             if self._own_language(doc.id):  # lists show this language's pages
-                self._by_kind[doc.kind].append(doc.id)
-        self._listing_keys: dict[DocId, tuple] = {}
-        for ids in self._by_kind.values():
-            ids.sort(key=self._listing_key)
-        self._index_events(site.events)
-        self._children: dict[DocId, list[DocId]] = defaultdict(list)  # place -> places within it
+                self._by_kind.add(doc.kind, doc.id)
         self._entities: dict[DocId, frozenset] = {}
         self._tags: dict[DocId, frozenset] = {}
-        self._articles_of_entity: dict[DocId, list[DocId]] = defaultdict(list)
-        versions = self._versions  # translations: their originals hold the relations
-        for doc in site.documents.values():
-            if doc.kind == "place" and "within" in doc.fields and doc.id not in versions:
-                parent = site.resolved.get((doc.id, doc.fields["within"]))
-                if parent:
-                    self._children[parent].append(doc.id)
-            if doc.kind == "article" and doc.id not in versions:  # versions share one entry
-                for entity in self._entity_set(doc):
-                    self._articles_of_entity[entity].append(doc.id)
         self.nav = self._nav()
         self.site_view = {
             **self._site_text(),
@@ -109,8 +116,32 @@ class Views:
             "pages": [self.card(i) for i in self._by_kind.get("page", []) if site.urls.get(i)],
         }
 
-    def _index_events(self, events) -> None:
+    def __getattr__(self, name: str):
+        """The indexes of ``_LAZY``, made on first use (a save renders a few pages, which need few of them)."""
+        make = _LAZY.get(name)
+        if make is None:
+            raise AttributeError(name)
+        make(self)
+        return self.__dict__[name]
+
+    def _index_relations(self) -> None:
+        """Places within each place; the articles naming each person, place and organisation."""
+        site = self.site
+        self._children: dict[DocId, list[DocId]] = defaultdict(list)  # place -> places within it
+        self._articles_of_entity: dict[DocId, list[DocId]] = defaultdict(list)
+        versions = self._versions  # translations: their originals hold the relations
+        for doc in site.documents.values():
+            if doc.kind == "place" and "within" in doc.fields and doc.id not in versions:
+                parent = site.resolved.get((doc.id, doc.fields["within"]))
+                if parent:
+                    self._children[parent].append(doc.id)
+            if doc.kind == "article" and doc.id not in versions:  # versions share one entry
+                for entity in self._entity_set(doc):
+                    self._articles_of_entity[entity].append(doc.id)
+
+    def _index_events(self) -> None:
         """Events by id, by the document that defines them, by the documents they name and by tag."""
+        events = self.site.events
         self._events_of: dict[DocId, list[Event]] = defaultdict(list)
         self._event_by_id: dict[str, Event] = {}
         self._events_by_origin: dict[DocId, list[Event]] = defaultdict(list)
@@ -685,6 +716,12 @@ class Views:
         compact = len(site.events) > compact_over
         ctx = self.base(route, timeline=groups, facets=facet_list, event_count=len(site.events), compact=compact)
         return View("timeline.html", ctx, events_show(site.events))
+
+
+_LAZY = {name: make for make, names in (
+    (Views._index_events, ("_events_of", "_event_by_id", "_events_by_origin", "_events_by_tag")),
+    (Views._index_relations, ("_children", "_articles_of_entity")),
+) for name in names}
 
 
 def label_translations(config, language: str):
