@@ -61,6 +61,25 @@ LOCATION_PRECISIONS = {k: k for k in (N_("exact"), N_("town"), N_("district"), N
 
 
 
+_EVENT_INDEX: list = [(), None]  # (the events, their index): see Views._index_events
+
+
+def _event_index(events) -> tuple[dict, dict, dict, dict]:
+    """(by id, by the document that defines them, by the documents they name, by tag); never changed once made."""
+    by_id: dict[str, Event] = {}
+    by_origin: dict[DocId, list[Event]] = defaultdict(list)
+    of: dict[DocId, list[Event]] = defaultdict(list)
+    by_tag: dict[str, list[Event]] = defaultdict(list)
+    for ev in events:
+        by_id[ev.id] = ev
+        by_origin[ev.origin].append(ev)
+        for d in dict.fromkeys((*ev.people, *ev.organizations, *((ev.place,) if ev.place else ()), *ev.sources)):
+            of[d].append(ev)
+        for t in dict.fromkeys(slugify(t) for t in ev.tags):
+            by_tag[t].append(ev)
+    return dict(by_id), dict(by_origin), dict(of), dict(by_tag)
+
+
 class _Listings:
     """Document ids by kind, in listing order: each kind is sorted when first asked for."""
 
@@ -121,7 +140,7 @@ class Views:
         make = _LAZY.get(name)
         if make is None:
             raise AttributeError(name)
-        make(self)
+        getattr(self, make)()
         return self.__dict__[name]
 
     def _index_relations(self) -> None:
@@ -140,19 +159,14 @@ class Views:
                     self._articles_of_entity[entity].append(doc.id)
 
     def _index_events(self) -> None:
-        """Events by id, by the document that defines them, by the documents they name and by tag."""
+        """Events by id, by the document that defines them, by the documents they name and by tag
+        (the last build's index when its list held the very same events: a save that changed none)."""
         events = self.site.events
-        self._events_of: dict[DocId, list[Event]] = defaultdict(list)
-        self._event_by_id: dict[str, Event] = {}
-        self._events_by_origin: dict[DocId, list[Event]] = defaultdict(list)
-        self._events_by_tag: dict[str, list[Event]] = defaultdict(list)
-        for ev in events:
-            self._event_by_id[ev.id] = ev
-            self._events_by_origin[ev.origin].append(ev)
-            for d in dict.fromkeys((*ev.people, *ev.organizations, *((ev.place,) if ev.place else ()), *ev.sources)):
-                self._events_of[d].append(ev)
-            for t in dict.fromkeys(slugify(t) for t in ev.tags):
-                self._events_by_tag[t].append(ev)
+        kept, index = _EVENT_INDEX
+        if index is None or len(kept) != len(events) or any(a is not b for a, b in zip(kept, events)):
+            index = _event_index(events)
+            _EVENT_INDEX[:] = [tuple(events), index]
+        self._event_by_id, self._events_by_origin, self._events_of, self._events_by_tag = index
 
     def _set_language(self) -> None:
         """Dates (with the language's calendar), the URL folder and the labels of this view's language."""
@@ -718,9 +732,9 @@ class Views:
         return View("timeline.html", ctx, events_show(site.events))
 
 
-_LAZY = {name: make for make, names in (
-    (Views._index_events, ("_events_of", "_event_by_id", "_events_by_origin", "_events_by_tag")),
-    (Views._index_relations, ("_children", "_articles_of_entity")),
+_LAZY = {name: make for make, names in (  # attribute -> the Views method that makes it
+    ("_index_events", ("_events_of", "_event_by_id", "_events_by_origin", "_events_by_tag")),
+    ("_index_relations", ("_children", "_articles_of_entity")),
 ) for name in names}
 
 
