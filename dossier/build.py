@@ -220,7 +220,8 @@ class Builder:
                 _report(result, the_plan, rendered)
                 state = record(previous, parsed, shape, theme, config, output, the_plan, rendered, tuple(result.diagnostics))
                 self._remember(state, parsed, worth_saving(previous, state, parsed, the_plan, rendered), result)
-                if self.live and the_plan.full and result.ok:
+                if self.live and the_plan.full and result.ok:  # serve: ready for saves
+                    theme.warm()  # the pages were rendered by forked workers: compile the templates here too
                     _freeze_memory()
         except (RenderError, ThemeError, WriteError) as exc:
             result.diagnostics.append(exc.diagnostic)

@@ -50,6 +50,9 @@ def edits(site: SiteDir):
                                            "---\ntitle: A new one\ndate: 2021-09\npeople: [Masud]\ntags: [fresh]\n---\nAbout [[Panshir]].\n")),
         ("rename (slug change)", lambda: os.replace(root / "content/places/kabul.md", root / "content/places/kabul-city.md")),
         ("file deleted", lambda: (root / "content/claims/thousands-joining-resistance.md").unlink()),
+        ("an event's organisations", lambda: _edit(root / "content/events/fall-of-kabul.md",
+                                                   "organizations: [Taliban, Afghan National Army]", "organizations: [Taliban]")),
+        ("an inline event's date", lambda: _edit(root / ART, "date: 2021-08, place: Kabul", "date: 2021-08-16, place: Kabul")),
         ("draft toggled", lambda: _edit(root / "content/events/fall-of-kabul.md", "---\n", "---\ndraft: true\n")),
         ("template edited", lambda: site.write("templates/person.html",
                                                '{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{% endblock %}')),
@@ -91,7 +94,7 @@ def test_one_article_edit_renders_its_dependents_only(tmp_path):
     rendered = set(result.rendered_urls)
     assert "articles/surrender-rumours-denied/" in rendered  # its own page
     assert "people/ahmad-massoud/" in rendered  # a page that lists it (backlinks, mentions)
-    assert "" in rendered  # the home page
+    assert "" not in rendered and "timeline/" not in rendered  # no card, link or timeline entry changed
     assert "articles/" not in rendered  # a body edit leaves its card (title, date, summary) alone
     assert "people/emmanuel-macron/" not in rendered  # unrelated
     assert len(rendered) < len(result.site.routes) / 2

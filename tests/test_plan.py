@@ -78,13 +78,18 @@ def test_a_removed_link_reaches_the_pages_that_list_the_target_s_linkers():
 def test_the_home_page_and_the_tags_index_follow_cards_links_and_events():
     card = plan(record(), changed("articles/b", card="c2"), ROUTES, TEMPLATES, "G", output_ok=True)
     assert {HOME, TAGS} <= card.urls
-    event = plan(record(), changed("events/e", digest="d9"), ROUTES, TEMPLATES, "G", output_ok=True)
+    event = plan(record(), changed("events/e", digest="d9", events="e9"), ROUTES, TEMPLATES, "G", output_ok=True)
     assert HOME in event.urls and TAGS not in event.urls
 
 
 def test_events_reach_the_timeline():
+    p = plan(record(), changed("events/e", digest="d9", events="e9"), ROUTES, TEMPLATES, "G", output_ok=True)
+    assert p.why["timeline/"] == "events changed" and p.change.events
+
+
+def test_a_body_edit_of_a_document_with_unchanged_entries_leaves_the_timeline():
     p = plan(record(), changed("events/e", digest="d9"), ROUTES, TEMPLATES, "G", output_ok=True)
-    assert p.why["timeline/"] == "events changed"
+    assert "events/e/" in p.urls and "timeline/" not in p.urls and not p.change.events
 
 
 def test_new_routes_and_changed_templates_are_rendered():
