@@ -70,6 +70,7 @@ class State:
     theme_digest: str = ""
     templates: dict = field(default_factory=dict)  # route url -> digest of its template closure
     derived: dict = field(default_factory=dict)  # extra output (registry.OUTPUTS) name -> the files it made
+    parts: dict = field(default_factory=dict)  # output of registry.PARTS -> part name -> (key, reads, its files)
     diagnostics: tuple = ()  # every warning the build reported: an unchanged rebuild reports them again
     closures_key: str = ""  # Theme.closures_key() when the closure digests below were computed
     closures: dict = field(default_factory=dict)  # template name -> Theme.closure_digest (a new process parses no template for it)

@@ -8,7 +8,7 @@ worker processes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .dates import PartialDate
 from .i18n import N_
@@ -271,6 +271,19 @@ class Route:
 class Output:
     path: str  # file path below the output root, "articles/x/index.html"
     data: bytes
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a derived output that can be produced on its own (one feed), and what it reads.
+
+    An incremental build makes it again only when ``key`` differs from the last build's or a document
+    of ``reads`` (then or now) changed (content, links or card); else its files are the last build's."""
+
+    name: str  # unique within its output ("tags/x/feed.xml")
+    key: tuple  # everything it shows that is not a document of ``reads`` (a feed: its title, its window's ids in order)
+    reads: frozenset  # ids of the documents it shows (a feed: its window and the targets of their links)
+    make: Callable[[], Iterable[Output]]
 
 
 for _cls in (Link, Ref, Heading, SourceRef, InlineEvent, Document, Failed, Event, Backlink, Card):

@@ -287,6 +287,7 @@ class SoundIndex:
         return None
 
 
+@lru_cache(maxsize=65536)  # views sort every listing again on each save: the same titles
 def sort_key(text: str) -> str:
     """Locale-neutral sort key for names in any script (accents ignored, then exact)."""
     return match_key(text) + "\x00" + unicodedata.normalize("NFC", text)

@@ -10,7 +10,9 @@ No rendering, no disk. A page is rendered again when it
 * lists the linkers of a document that gained or lost one;
 * is the page of a document a changed document links (or linked) to: its backlinks;
 * is the index of a changed card's kind, the page of one of its tags, or the
-  timeline and the map when events changed; the home page and the tags index always.
+  timeline and the map when a changed document's timeline entries changed (not on a body edit);
+* is the home page (it shows counts, the latest cards, events and the most linked people and places)
+  when a card, a link or an event changed; the tags index (every tag and its count) when a card changed.
 
 In a multilingual dossier the versions of a document share links, backlinks and
 events (``DocGraph.family``): a change to one is a change to all; and each
@@ -19,6 +21,7 @@ is rendered again with the default language's.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Collection, Mapping
@@ -27,7 +30,7 @@ from .model import FOLDERS, DocId
 from .names import slugify
 from .resolve.routes import SHARED_PAGES
 
-ALWAYS = ("", "tags/")  # the home page and the tags index summarise everything
+HOME, TAGS = "", "tags/"  # the home page and the tags index summarise the whole dossier
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,8 @@ class DocGraph:
     kind: str
     url: str | None
     targets: frozenset  # resolved link targets
-    tags: frozenset
-    events: bool  # defines timeline entries (an event file, or an article with inline events)
+    tags: frozenset  # its tags and those of its timeline entries (tag pages show both)
+    events: str  # its timeline entries ("" for none): an event file's digest, else a digest of its inline events
     family: frozenset = frozenset()  # multilingual dossiers: the other versions of the document
 
 
@@ -51,7 +54,8 @@ class Change:
     full: bool = True  # everything (no previous build, settings, output touched): every input changed
     kinds: frozenset = frozenset()  # kinds of the documents whose content or links changed
     cards: bool = False  # a card changed, or a document came or went
-    events: bool = False  # a changed document defines timeline entries
+    events: bool = False  # a changed document's timeline entries changed (or it came or went with some)
+    ids: frozenset = frozenset()  # the documents whose content, links or card changed, or that came or went
 
 
 @dataclass(frozen=True)
@@ -68,20 +72,68 @@ class Plan:
         return [routes[u] for u in sorted(self.urls) if u in routes]
 
 
-def graph_of(site) -> dict[DocId, DocGraph]:
-    """The link graph of a resolved site, as planning compares it between builds."""
+def graph_of(site, links: Mapping | None = None, memo: dict | None = None) -> dict[DocId, DocGraph]:
+    """The link graph of a resolved site, as planning compares it between builds.
+
+    ``links`` (``Resolution.links``, one-language dossiers): each document's resolved links, read instead of
+    the site's whole table; ``memo`` (kept by the caller between builds): doc id -> (document, card, url,
+    links, graph): a document whose four inputs are the very objects of the last call keeps its graph."""
+    tr = site.translations
+    if tr is not None or links is None:
+        return _whole_graph(site)
+    memo = {} if memo is None else memo
+    graph = {}
+    entries = _entries_by_origin(site.events)
+    for doc in site.documents.values():
+        doc_id, card, url, unit = doc.id, site.cards[doc.id], site.urls.get(doc.id), links[doc.id]
+        mine = entries.get(doc_id, ())
+        kept = memo.get(doc_id)
+        if (kept is not None and kept[0] is doc and kept[1] is card and kept[2] == url and kept[3] is unit
+                and len(kept[4]) == len(mine) and all(a is b for a, b in zip(kept[4], mine))):
+            graph[doc_id] = kept[5]
+            continue
+        targets = frozenset(t for (origin, _i), t in unit.resolved.items() if t and origin == doc_id)
+        graph[doc_id] = g = _doc_graph(doc, card, url, targets, frozenset(), mine)
+        memo[doc_id] = (doc, card, url, unit, mine, g)
+    for doc_id in memo.keys() - graph.keys():
+        del memo[doc_id]
+    return graph
+
+
+def _doc_graph(doc, card, url, targets: frozenset, family: frozenset, entries: tuple) -> DocGraph:
+    return DocGraph(digest=doc.digest, card=card.digest, kind=doc.kind, url=url, targets=targets,
+                    tags=frozenset((*doc.fields.get("tags", ()), *(t for e in entries for t in e.tags))),
+                    events=_events_digest(doc, entries), family=family)
+
+
+def _entries_by_origin(events) -> dict[DocId, tuple]:
+    by_origin: dict[DocId, list] = {}
+    for e in events:
+        by_origin.setdefault(e.origin, []).append(e)
+    return {origin: tuple(entries) for origin, entries in by_origin.items()}
+
+
+def _events_digest(doc, entries: tuple) -> str:
+    """What the timeline, the map and the exports show of a document's own entries ("" when it has none):
+    all of an event file; an article's inline entries (as resolved, and as written) but not its body."""
+    if doc.kind == "event":
+        return doc.digest
+    written = doc.fields.get("events")
+    if not entries and not written:
+        return ""
+    return hashlib.blake2b(repr((entries, written)).encode(), digest_size=12).hexdigest()
+
+
+def _whole_graph(site) -> dict[DocId, DocGraph]:
     tr = site.translations
     targets: dict[str, set] = {i: set() for i in site.documents}
     for (doc_id, _i), target in site.resolved.items():
         if target and doc_id in targets:
             targets[doc_id].add(target)
+    entries = _entries_by_origin(site.events)
     return {
-        doc.id: DocGraph(
-            digest=doc.digest, card=site.cards[doc.id].digest, kind=doc.kind, url=site.urls.get(doc.id),
-            targets=frozenset(targets[doc.id]), tags=frozenset(doc.fields.get("tags", ())),
-            events=doc.kind == "event" or bool(doc.fields.get("events")),
-            family=frozenset(tr.family({doc.id}) - {doc.id}) if tr else frozenset(),
-        )
+        doc.id: _doc_graph(doc, site.cards[doc.id], site.urls.get(doc.id), frozenset(targets[doc.id]),
+                           frozenset(tr.family({doc.id}) - {doc.id}) if tr else frozenset(), entries.get(doc.id, ()))
         for doc in site.documents.values()
     }
 
@@ -108,7 +160,16 @@ def plan(previous, graph: Mapping[DocId, DocGraph], routes: Collection[str], tem
 def describe_change(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph]) -> Change:
     dirty, cards = changed_documents(old, new)
     graphs = [g for doc_id in dirty for g in (old.get(doc_id), new.get(doc_id)) if g is not None]
-    return Change(False, frozenset(g.kind for g in graphs), bool(cards), any(g.events for g in graphs))
+    return Change(False, frozenset(g.kind for g in graphs), bool(cards), _events_changed(old, new, dirty), frozenset(dirty))
+
+
+def _events_changed(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph], dirty) -> bool:
+    """A changed document's timeline entries changed (it came or went with some, or they differ)."""
+    for doc_id in dirty:
+        a, b = old.get(doc_id), new.get(doc_id)
+        if ((a and a.events) or "") != ((b and b.events) or ""):
+            return True
+    return False
 
 
 def _why_full(previous, globals_digest: str, output_ok: bool) -> str | None:
@@ -124,8 +185,10 @@ def _why_full(previous, globals_digest: str, output_ok: bool) -> str | None:
 def changed_documents(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph]) -> tuple[set, set]:
     """(dirty, cards): documents whose content or links changed; those whose card changed (or that came or went)."""
     dirty, cards = set(), set()
-    for doc_id in old.keys() | new.keys():
+    for doc_id in [*new, *(old.keys() - new.keys())]:
         a, b = old.get(doc_id), new.get(doc_id)
+        if a is b:  # kept by graph_of's memo: unchanged
+            continue
         if a is None or b is None or a.card != b.card:
             cards.add(doc_id)
             dirty.add(doc_id)
@@ -177,22 +240,23 @@ def _affected(previous, graph: Mapping[DocId, DocGraph], routes: Collection[str]
     for url in routes:
         if url not in previous.shows:
             yield url, "a new page"
-    for url in ALWAYS:
-        yield url, "it summarises the whole dossier"
-    yield from _summaries(old, graph, dirty, cards)
+    yield from _summaries(old, graph, dirty, cards, bool(membership))
 
 
-def _summaries(old, new, dirty: set, cards: set):
-    """Indexes and tag pages of changed cards; the timeline when a document with events changed."""
-    kinds, tags, events = set(), set(), False
+def _summaries(old, new, dirty: set, cards: set, links: bool):
+    """Indexes of changed cards; tag pages of changed cards and entries; the timeline when entries changed; the home page
+    when a card, a link (``links``: a document gained or lost a linker) or an event changed; the tags index
+    when a card changed."""
+    kinds, tags, events = set(), set(), _events_changed(old, new, dirty)
     for doc_id in dirty:
+        entries = _events_changed(old, new, (doc_id,))
         for g in (old.get(doc_id), new.get(doc_id)):
             if g is None:
                 continue
-            if doc_id in cards:  # indexes and tag pages show cards only
+            if doc_id in cards:  # indexes show cards
                 kinds.add(g.kind)
+            if doc_id in cards or entries:  # tag pages show cards and the timeline entries of the tag
                 tags |= g.tags
-            events = events or g.events
     for kind in sorted(k for k in kinds if k in FOLDERS):
         yield f"{FOLDERS[kind]}/", "an index of a changed card's kind"
     for tag in sorted(tags):
@@ -200,6 +264,10 @@ def _summaries(old, new, dirty: set, cards: set):
     if events:
         yield "timeline/", "events changed"
         yield "map/", "events changed"
+    if cards or links or events:
+        yield HOME, "it summarises the whole dossier (counts, latest cards and events, the most linked)"
+    if cards:
+        yield TAGS, "it lists every tag with its count"
 
 
-__all__ = ["ALWAYS", "Change", "DocGraph", "Plan", "changed_documents", "describe_change", "graph_of", "plan"]
+__all__ = ["HOME", "TAGS", "Change", "DocGraph", "Plan", "changed_documents", "describe_change", "graph_of", "plan"]

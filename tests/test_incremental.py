@@ -10,6 +10,7 @@ import pytest
 
 from conftest import REPO, SiteDir, copy_example
 from dossier.build import BuildOptions, Builder
+from dossier.plan import graph_of
 
 
 def _copy_example(root: Path) -> SiteDir:
@@ -50,6 +51,9 @@ def edits(site: SiteDir):
                                            "---\ntitle: A new one\ndate: 2021-09\npeople: [Masud]\ntags: [fresh]\n---\nAbout [[Panshir]].\n")),
         ("rename (slug change)", lambda: os.replace(root / "content/places/kabul.md", root / "content/places/kabul-city.md")),
         ("file deleted", lambda: (root / "content/claims/thousands-joining-resistance.md").unlink()),
+        ("an event's organisations", lambda: _edit(root / "content/events/fall-of-kabul.md",
+                                                   "organizations: [Taliban, Afghan National Army]", "organizations: [Taliban]")),
+        ("an inline event's date", lambda: _edit(root / ART, "date: 2021-08, place: Kabul", "date: 2021-08-16, place: Kabul")),
         ("draft toggled", lambda: _edit(root / "content/events/fall-of-kabul.md", "---\n", "---\ndraft: true\n")),
         ("template edited", lambda: site.write("templates/person.html",
                                                '{% extends "base.html" %}{% block main %}<h1>{{ page.title }}</h1>{% endblock %}')),
@@ -91,7 +95,7 @@ def test_one_article_edit_renders_its_dependents_only(tmp_path):
     rendered = set(result.rendered_urls)
     assert "articles/surrender-rumours-denied/" in rendered  # its own page
     assert "people/ahmad-massoud/" in rendered  # a page that lists it (backlinks, mentions)
-    assert "" in rendered  # the home page
+    assert "" not in rendered and "timeline/" not in rendered  # no card, link or timeline entry changed
     assert "articles/" not in rendered  # a body edit leaves its card (title, date, summary) alone
     assert "people/emmanuel-macron/" not in rendered  # unrelated
     assert len(rendered) < len(result.site.routes) / 2
@@ -229,6 +233,7 @@ def test_live_builder_resolves_incrementally_and_equals_full_builds(tmp_path, la
         clean = Builder(BuildOptions(source=site.root, output=full, jobs=1, cache=False), post_write=()).rebuild()
         assert clean.ok and clean.diagnostics == result.diagnostics, name
         assert site.snapshot() == site.snapshot(full), name
+        assert result.site is None or builder.state.graph == graph_of(result.site), name  # graph_of memo = whole
 
 
 def _age(*folders: Path, seconds: float = 3600) -> None:
@@ -276,3 +281,89 @@ def test_a_new_process_takes_template_closure_digests_from_the_cache(tmp_path, m
     result = Builder(options).rebuild()
     assert "people/ahmad-massoud/" in result.rendered_urls
     assert site.snapshot() == _full(site, tmp_path)
+
+
+def _clean(site: SiteDir, tmp: Path) -> dict:
+    """A clean full build without the search index (the builders compared here run no post-write step)."""
+    out = tmp / "clean-build"
+    shutil.rmtree(out, ignore_errors=True)
+    result = Builder(BuildOptions(source=site.root, output=out, jobs=1, cache=False), post_write=()).rebuild()
+    assert result.ok, result.diagnostics
+    return site.snapshot(out)
+
+
+def _feeds_site(root: Path) -> SiteDir:
+    """Six articles in three tags, feeds of two entries: main a5 a4; x: a4 a2; y: a3 a2; z: a5. An article's
+    address has its date (permalinks), a5 links a0 (in no window) and Pat Doe."""
+    site = SiteDir(root)
+    site.write("dossier.yaml", "title: Feeds\nbase_url: https://example.org/\nlanguage: en\nfeeds: {count: 2}\n"
+                               "permalinks: {articles: /:year/:month/:day/:slug/}\n")
+    site.write("content/people/pat-doe.md", "---\ntitle: Pat Doe\n---\nA person.\n")
+    for n, (date, tags, body) in enumerate([("2020-12-01", "x", "Nothing linked."), ("2021-01-01", "x", "Nothing linked."),
+                                            ("2021-02-01", "x, y", "About [[Pat Doe]]."), ("2021-03-01", "y", "Nothing."),
+                                            ("2021-04-01", "x", "Nothing."), ("2021-05-01", "z", "See [[A0]] and [[Pat Doe]].")]):
+        site.write(f"content/articles/a{n}.md", f"---\ntitle: A{n}\ndate: {date}\ntags: [{tags}]\n---\n{body}\n")
+    return site
+
+
+def feed_edits(site: SiteDir):
+    """(name, edit, the feeds it must make again): each moves articles into or out of feed windows, or not."""
+    art = site.root / "content/articles"
+    return [
+        ("body of an article in no window", lambda: _edit(art / "a1.md", "Nothing", "Still nothing"), set()),
+        ("address of an article a window links", lambda: _edit(art / "a0.md", "2020-12-01", "2020-12-15"),
+         {"feed.xml", "tags/z/feed.xml"}),
+        ("body of an article in one tag's window", lambda: _edit(art / "a3.md", "Nothing", "Still nothing"),
+         {"tags/y/feed.xml"}),
+        ("date moves it into two windows", lambda: _edit(art / "a1.md", "2021-01-01", "2021-06-01"),
+         {"feed.xml", "tags/x/feed.xml"}),
+        ("a tag moves it into a window", lambda: _edit(art / "a3.md", "tags: [y]", "tags: [y, z]"),
+         {"tags/y/feed.xml", "tags/z/feed.xml"}),
+        ("a tag removed moves it out of a window", lambda: _edit(art / "a4.md", "tags: [x]", "tags: []"),
+         {"tags/x/feed.xml"}),
+        ("alias of a person the windows link", lambda: _edit(site.root / "content/people/pat-doe.md", "title: Pat Doe",
+                                                             "title: Pat Doe\naliases: [P. Doe]"),
+         {"feed.xml", "tags/x/feed.xml", "tags/y/feed.xml", "tags/z/feed.xml"}),
+        ("sensitive takes it out of windows", lambda: _edit(art / "a5.md", "tags:", "sensitive: true\ntags:"),
+         {"feed.xml", "tags/z/feed.xml"}),
+        ("a new article enters the windows", lambda: site.write(
+            "content/articles/a6.md", "---\ntitle: A6\ndate: 2021-07-01\ntags: [y]\n---\nNew.\n"),
+         {"feed.xml", "tags/y/feed.xml"}),
+        ("an article deleted", lambda: (art / "a1.md").unlink(), {"feed.xml", "tags/x/feed.xml"}),
+    ]
+
+
+@pytest.mark.parametrize("how", ["live", "new process"])
+def test_feeds_are_made_again_only_when_their_window_or_what_it_shows_changed(tmp_path, how):
+    """Each feed is a part (registry.PARTS): made again when the edited document is, or was, in its window,
+    or is linked from it; otherwise its file is the last build's. Always equal to a clean full build."""
+    site = _feeds_site(tmp_path / "site")
+    options = BuildOptions(source=site.root, output=site.out, jobs=1, cache=how != "live")
+    builder = Builder(options, live=how == "live", post_write=())
+    first = builder.rebuild()
+    assert first.ok and set(first.parts_produced) == {
+        f"feeds:{p}" for p in ("feed.xml", "tags/x/feed.xml", "tags/y/feed.xml", "tags/z/feed.xml")}
+    for name, edit, feeds in feed_edits(site):
+        edit()
+        if how == "new process":
+            builder = Builder(options, post_write=())
+        result = builder.rebuild()
+        assert result.ok, (name, result.diagnostics)
+        assert set(result.parts_produced) == {f"feeds:{p}" for p in feeds}, name
+        assert ("feeds" in result.outputs_produced) == bool(feeds), name
+        assert site.snapshot() == _clean(site, tmp_path), name
+
+
+def test_a_feed_that_reads_too_little_is_caught(tmp_path, monkeypatch):
+    """The equality above can fail: feeds that do not declare the documents their articles link to
+    keep the old address of an article they link after it moved, and the snapshot differs from the full build."""
+    from dossier.render import feeds
+
+    monkeypatch.setattr(feeds, "_reads", lambda site, docs: frozenset(d.id for d in docs))
+    site = _feeds_site(tmp_path / "site")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False), live=True, post_write=())
+    assert builder.rebuild().ok
+    _edit(site.root / "content/articles/a0.md", "2020-12-01", "2020-12-15")
+    result = builder.rebuild()
+    assert result.ok and "feeds" not in result.outputs_produced
+    assert site.snapshot() != _clean(site, tmp_path)

@@ -1,7 +1,7 @@
 """plan.plan on hand-made records: which pages a change reaches, and why. No rendering, no disk."""
 from types import SimpleNamespace
 
-from dossier.plan import ALWAYS, DocGraph, plan
+from dossier.plan import HOME, TAGS, DocGraph, plan
 
 
 def g(kind="article", url=None, digest="d1", card="c1", targets=(), tags=(), events=False, family=()):
@@ -54,9 +54,9 @@ def test_nothing_changed_renders_nothing():
     assert not p.full and p.urls == frozenset()
 
 
-def test_a_body_edit_renders_the_page_its_link_targets_and_the_summaries():
+def test_a_body_edit_renders_the_page_and_its_link_targets_only():
     p = plan(record(), changed("articles/a", digest="d2"), ROUTES, TEMPLATES, "G", output_ok=True)
-    assert p.urls == {"articles/a/", "people/p/", *ALWAYS}
+    assert p.urls == {"articles/a/", "people/p/"}  # no card, no link, no event changed: not the home page either
     assert p.why["articles/a/"] == "its document changed"
     assert p.why["people/p/"] == "its backlinks changed"
 
@@ -72,11 +72,24 @@ def test_a_removed_link_reaches_the_pages_that_list_the_target_s_linkers():
     p = plan(record(), changed("articles/a", targets=frozenset()), ROUTES, TEMPLATES, "G", output_ok=True)
     assert "articles/b/" in p.urls  # its related list came from people/p's linkers
     assert p.why["articles/b/"].startswith("it lists the linkers")
+    assert HOME in p.urls and TAGS not in p.urls  # the home page ranks people by their linkers; no tag changed
+
+
+def test_the_home_page_and_the_tags_index_follow_cards_links_and_events():
+    card = plan(record(), changed("articles/b", card="c2"), ROUTES, TEMPLATES, "G", output_ok=True)
+    assert {HOME, TAGS} <= card.urls
+    event = plan(record(), changed("events/e", digest="d9", events="e9"), ROUTES, TEMPLATES, "G", output_ok=True)
+    assert HOME in event.urls and TAGS not in event.urls
 
 
 def test_events_reach_the_timeline():
+    p = plan(record(), changed("events/e", digest="d9", events="e9"), ROUTES, TEMPLATES, "G", output_ok=True)
+    assert p.why["timeline/"] == "events changed" and p.change.events
+
+
+def test_a_body_edit_of_a_document_with_unchanged_entries_leaves_the_timeline():
     p = plan(record(), changed("events/e", digest="d9"), ROUTES, TEMPLATES, "G", output_ok=True)
-    assert p.why["timeline/"] == "events changed"
+    assert "events/e/" in p.urls and "timeline/" not in p.urls and not p.change.events
 
 
 def test_new_routes_and_changed_templates_are_rendered():

@@ -26,7 +26,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from typing import Iterator
 
-from ..model import Document, Output, Site
+from ..model import Document, Output, Part, Site
 from ..names import slugify
 from .jsonld import absolute
 
@@ -52,18 +52,41 @@ def base_url_note(site: Site | None) -> str | None:
             "full addresses; set base_url: https://your.host/path/ in dossier.yaml (or pass --base-url) before publishing")
 
 
-def feed_articles(site: Site, tag_slug: str | None = None, language: str | None = None) -> list[Document]:
-    tr = site.translations  # a multilingual dossier: each language has its own feeds
-    language = language or site.config.language
-    docs = [
-        d for d in site.documents.values()
-        if d.kind == "article" and d.id in site.urls and not d.draft and not d.fields.get("sensitive")
-        and (tag_slug is None or tag_slug in {slugify(t) for t in d.fields.get("tags", ())})
-        and (tr is None or tr.lang_of[d.id] == language)
-    ]
+def _newest_first(site: Site) -> list[Document]:
+    """The articles a feed may show (a page, no draft, not sensitive), newest first (then by id), sorted once."""
+    docs = [d for d in site.documents.values()
+            if d.kind == "article" and d.id in site.urls and not d.draft and not d.fields.get("sensitive")]
     docs.sort(key=lambda d: (d.date.sort_key() if d.date else (0,), d.id), reverse=True)
+    return docs
+
+
+def feed_windows(site: Site) -> Iterator[tuple[str, str, str | None, list[Document]]]:
+    """(path, language, tag slug or None, the articles shown) of every feed: the site's (one per language,
+    ``feeds.count`` newest articles of that language) and one per tag (the default language's articles)."""
+    tr = site.translations  # a multilingual dossier: each language has its own feeds
     count = site.config.feeds.get("count", DEFAULT_COUNT)
-    return docs[:count]
+    ordered = _newest_first(site)
+    default = site.config.language
+
+    def of(language: str) -> list[Document]:
+        return ordered if tr is None else [d for d in ordered if tr.lang_of[d.id] == language]
+
+    mine = of(default)
+    yield "feed.xml", default, None, mine[:count]
+    for lang in (tr.languages[1:] if tr else ()):
+        yield lang.path + "feed.xml", lang.code, None, of(lang.code)[:count]
+    rank = {d.id: i for i, d in enumerate(mine)}
+    for tag_slug, (_name, ids) in sorted(site.tags.items()):
+        shown = sorted((i for i in set(ids) if i in rank), key=rank.__getitem__)[:count]
+        yield f"tags/{tag_slug}/feed.xml", default, tag_slug, [site.documents[i] for i in shown]
+
+
+def _reads(site: Site, docs: list[Document]) -> frozenset:
+    """The documents a feed shows: its articles and the targets of their links (whose URLs and cards they show)."""
+    ids = {d.id for d in docs}
+    for d in docs:
+        ids.update(t for i in range(len(d.links)) if (t := site.resolved.get((d.id, i))))
+    return frozenset(ids)
 
 
 def _updated(doc: Document):
@@ -269,21 +292,32 @@ def robots(site: Site) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def feeds(site: Site, views) -> Iterator[Output]:
+def feed_parts(site: Site, views) -> Iterator[Part]:
+    """Every feed as a :class:`Part`: remade only when its window or a document it shows changed."""
     config = site.config
-    docs = feed_articles(site)
-    yield Output("feed.xml", atom(site, views, docs, "feed.xml", xml_text(config.title), ""))
-    yield Output("feed.json", json_feed(site, views, docs))
-    for lang in (site.translations.languages[1:] if site.translations else ()):
-        mine = views.for_language(lang.code)
-        docs = feed_articles(site, language=lang.code)
-        yield Output(lang.path + "feed.xml", atom(site, mine, docs, lang.path + "feed.xml",
-                                                  xml_text(mine.site_view["title"]), lang.path))
-        yield Output(lang.path + "feed.json", json_feed(site, mine, docs, lang.path + "feed.json"))
-    for tag_slug, (name, _ids) in sorted(site.tags.items()):
-        path = f"tags/{tag_slug}/feed.xml"
-        yield Output(path, atom(site, views, feed_articles(site, tag_slug), path,
-                                xml_text(f"#{name} · {config.title}"), f"tags/{tag_slug}/"))
+    for path, language, tag_slug, docs in feed_windows(site):
+        mine = views if language == views.language else views.for_language(language)
+        if tag_slug is not None:
+            title, alternate = xml_text(f"#{site.tags[tag_slug][0]} · {config.title}"), f"tags/{tag_slug}/"
+        else:  # the default language's feed has the site's title (its languages: entry's only in other languages)
+            title = xml_text(config.title if language == config.language else mine.site_view["title"])
+            alternate = path[: -len("feed.xml")]
+        yield Part(path, (title, tuple(d.id for d in docs)), _reads(site, docs), _feed_maker(site, mine, docs, path, title, alternate))
+
+
+def _feed_maker(site: Site, views, docs: list[Document], path: str, title: str, alternate: str):
+    def make() -> Iterator[Output]:
+        yield Output(path, atom(site, views, docs, path, title, alternate))
+        if not path.startswith("tags/"):
+            json_path = path[: -len("feed.xml")] + "feed.json"
+            yield Output(json_path, json_feed(site, views, docs, json_path))
+    return make
+
+
+def feeds(site: Site, views) -> Iterator[Output]:
+    """feed.xml and feed.json (per language), tags/<tag>/feed.xml."""
+    for part in feed_parts(site, views):
+        yield from part.make()
 
 
 def site_files(site: Site, views) -> Iterator[Output]:
@@ -291,4 +325,4 @@ def site_files(site: Site, views) -> Iterator[Output]:
     yield Output("robots.txt", robots(site))
 
 
-__all__ = ["xml_text", "atom", "json_feed", "sitemap", "robots", "feed_articles", "base_url_note", "feeds", "site_files"]
+__all__ = ["xml_text", "atom", "json_feed", "sitemap", "robots", "feed_windows", "base_url_note", "feeds", "feed_parts", "site_files"]

@@ -11,6 +11,10 @@ writing; nothing registers itself elsewhere as a side effect of an import.
 * ``READS``: what each output reads, as a predicate over ``plan.Change``; an
   incremental build produces an output again only when it answers true (its
   files are written only when their bytes changed).
+* ``PARTS``: outputs made of pieces that can be produced on their own (each feed),
+  as functions ``(site, views) -> iterable of model.Part``; when the output's READS
+  answers true, only the parts whose key changed or that show a changed document
+  are produced again.
 * ``POST_WRITE``: functions ``(folder, site) -> [Diagnostic]`` run over the
   complete new output before it becomes visible (the Pagefind search index).
 """
@@ -20,7 +24,7 @@ from types import MappingProxyType
 
 from .search import build_index, search_view
 from .exports import timeline_exports
-from .feeds import feeds, site_files
+from .feeds import feed_parts, feeds, site_files
 from .redirects import redirect_view
 from .sources import sources_view
 from .timemap import map_view
@@ -46,21 +50,21 @@ OUTPUTS = (
 )
 
 
-def _always(change) -> bool:
-    return True
-
-
 READS = MappingProxyType({
     # events and their sources, the cards (titles, urls, sensitive) they name, places (coordinates, within)
     timeline_exports: lambda c: c.full or c.events or c.cards or "place" in c.kinds,
-    # the latest articles: their fields and bodies (whose links show other documents' urls: cards)
+    # the latest articles: their fields and bodies (whose links show other documents' urls: cards); per feed: PARTS
     feeds: lambda c: c.full or c.cards or "article" in c.kinds,
-    # every page's address and date (``updated`` of any document): cheap, made every build
-    site_files: _always,
+    # every page's address and date (``date``, ``updated`` and ``draft`` are in the card digest), robots.txt: settings
+    site_files: lambda c: c.full or c.cards,
+})
+
+PARTS = MappingProxyType({
+    feeds: feed_parts,  # one part per feed: its window (the latest N articles of its language or tag) and their links
 })
 
 POST_WRITE = (
     build_index,  # pagefind/ (search: false removes it)
 )
 
-__all__ = ["PAGE_VIEWS", "OUTPUTS", "READS", "POST_WRITE"]
+__all__ = ["PAGE_VIEWS", "OUTPUTS", "READS", "PARTS", "POST_WRITE"]

@@ -61,6 +61,46 @@ LOCATION_PRECISIONS = {k: k for k in (N_("exact"), N_("town"), N_("district"), N
 
 
 
+_EVENT_INDEX: list = [(), None]  # (the events, their index): see Views._index_events
+
+
+def _event_index(events) -> tuple[dict, dict, dict, dict]:
+    """(by id, by the document that defines them, by the documents they name, by tag); never changed once made."""
+    by_id: dict[str, Event] = {}
+    by_origin: dict[DocId, list[Event]] = defaultdict(list)
+    of: dict[DocId, list[Event]] = defaultdict(list)
+    by_tag: dict[str, list[Event]] = defaultdict(list)
+    for ev in events:
+        by_id[ev.id] = ev
+        by_origin[ev.origin].append(ev)
+        for d in dict.fromkeys((*ev.people, *ev.organizations, *((ev.place,) if ev.place else ()), *ev.sources)):
+            of[d].append(ev)
+        for t in dict.fromkeys(slugify(t) for t in ev.tags):
+            by_tag[t].append(ev)
+    return dict(by_id), dict(by_origin), dict(of), dict(by_tag)
+
+
+class _Listings:
+    """Document ids by kind, in listing order: each kind is sorted when first asked for."""
+
+    def __init__(self, key):
+        self._ids: dict[str, list[DocId]] = defaultdict(list)
+        self._sorted: set[str] = set()
+        self._key = key
+
+    def add(self, kind: str, doc_id: DocId) -> None:
+        self._ids[kind].append(doc_id)
+
+    def get(self, kind: str, default=None):
+        ids = self._ids.get(kind)
+        if ids is None:
+            return default
+        if kind not in self._sorted:
+            ids.sort(key=self._key)
+            self._sorted.add(kind)
+        return ids
+
+
 class Views:
     """Builds views for one Site. Cards are computed once per build and shared."""
 
@@ -76,27 +116,13 @@ class Views:
         self._set_language()
         self._other_languages: dict[str, "Views"] = {}
         self._cards: dict[DocId, dict] = {}
-        self._by_kind: dict[str, list[DocId]] = defaultdict(list)
+        self._listing_keys: dict[DocId, tuple] = {}
+        self._by_kind = _Listings(self._listing_key)
         for doc in site.documents.values():
             if self._own_language(doc.id):  # lists show this language's pages
-                self._by_kind[doc.kind].append(doc.id)
-        self._listing_keys: dict[DocId, tuple] = {}
-        for ids in self._by_kind.values():
-            ids.sort(key=self._listing_key)
-        self._index_events(site.events)
-        self._children: dict[DocId, list[DocId]] = defaultdict(list)  # place -> places within it
+                self._by_kind.add(doc.kind, doc.id)
         self._entities: dict[DocId, frozenset] = {}
         self._tags: dict[DocId, frozenset] = {}
-        self._articles_of_entity: dict[DocId, list[DocId]] = defaultdict(list)
-        versions = self._versions  # translations: their originals hold the relations
-        for doc in site.documents.values():
-            if doc.kind == "place" and "within" in doc.fields and doc.id not in versions:
-                parent = site.resolved.get((doc.id, doc.fields["within"]))
-                if parent:
-                    self._children[parent].append(doc.id)
-            if doc.kind == "article" and doc.id not in versions:  # versions share one entry
-                for entity in self._entity_set(doc):
-                    self._articles_of_entity[entity].append(doc.id)
         self.nav = self._nav()
         self.site_view = {
             **self._site_text(),
@@ -109,19 +135,38 @@ class Views:
             "pages": [self.card(i) for i in self._by_kind.get("page", []) if site.urls.get(i)],
         }
 
-    def _index_events(self, events) -> None:
-        """Events by id, by the document that defines them, by the documents they name and by tag."""
-        self._events_of: dict[DocId, list[Event]] = defaultdict(list)
-        self._event_by_id: dict[str, Event] = {}
-        self._events_by_origin: dict[DocId, list[Event]] = defaultdict(list)
-        self._events_by_tag: dict[str, list[Event]] = defaultdict(list)
-        for ev in events:
-            self._event_by_id[ev.id] = ev
-            self._events_by_origin[ev.origin].append(ev)
-            for d in dict.fromkeys((*ev.people, *ev.organizations, *((ev.place,) if ev.place else ()), *ev.sources)):
-                self._events_of[d].append(ev)
-            for t in dict.fromkeys(slugify(t) for t in ev.tags):
-                self._events_by_tag[t].append(ev)
+    def __getattr__(self, name: str):
+        """The indexes of ``_LAZY``, made on first use (a save renders a few pages, which need few of them)."""
+        make = _LAZY.get(name)
+        if make is None:
+            raise AttributeError(name)
+        getattr(self, make)()
+        return self.__dict__[name]
+
+    def _index_relations(self) -> None:
+        """Places within each place; the articles naming each person, place and organisation."""
+        site = self.site
+        self._children: dict[DocId, list[DocId]] = defaultdict(list)  # place -> places within it
+        self._articles_of_entity: dict[DocId, list[DocId]] = defaultdict(list)
+        versions = self._versions  # translations: their originals hold the relations
+        for doc in site.documents.values():
+            if doc.kind == "place" and "within" in doc.fields and doc.id not in versions:
+                parent = site.resolved.get((doc.id, doc.fields["within"]))
+                if parent:
+                    self._children[parent].append(doc.id)
+            if doc.kind == "article" and doc.id not in versions:  # versions share one entry
+                for entity in self._entity_set(doc):
+                    self._articles_of_entity[entity].append(doc.id)
+
+    def _index_events(self) -> None:
+        """Events by id, by the document that defines them, by the documents they name and by tag
+        (the last build's index when its list held the very same events: a save that changed none)."""
+        events = self.site.events
+        kept, index = _EVENT_INDEX
+        if index is None or len(kept) != len(events) or any(a is not b for a, b in zip(kept, events)):
+            index = _event_index(events)
+            _EVENT_INDEX[:] = [tuple(events), index]
+        self._event_by_id, self._events_by_origin, self._events_of, self._events_by_tag = index
 
     def _set_language(self) -> None:
         """Dates (with the language's calendar), the URL folder and the labels of this view's language."""
@@ -689,6 +734,12 @@ class Views:
         compact = self.long_list(len(site.events))
         ctx = self.base(route, timeline=groups, facets=facet_list, event_count=len(site.events), compact=compact)
         return View("timeline.html", ctx, events_show(site.events))
+
+
+_LAZY = {name: make for make, names in (  # attribute -> the Views method that makes it
+    ("_index_events", ("_events_of", "_event_by_id", "_events_by_origin", "_events_by_tag")),
+    ("_index_relations", ("_children", "_articles_of_entity")),
+) for name in names}
 
 
 def label_translations(config, language: str):

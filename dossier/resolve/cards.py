@@ -40,7 +40,8 @@ def make_card(doc: Document, url: str | None, versions: tuple = ()) -> Card:
         status=f.get("status"), type=f.get("type"), tags=tuple(f.get("tags", ())), sensitive=bool(f.get("sensitive")),
         versions=versions,
     )
-    drawn = (f.get("coordinates"), f.get("location_precision"))  # the maps draw these
+    # the maps draw these; the sitemap shows the date a page was updated and leaves drafts out
+    drawn = (f.get("coordinates"), f.get("location_precision"), f.get("updated"), doc.draft)
     digest = hashlib.blake2b(repr((*fields.values(), *drawn)).encode(), digest_size=12).hexdigest()
     return Card(**fields, digest=digest)
 
