@@ -80,7 +80,10 @@ def test_slow_clients_are_cut_off_and_block_nobody(site, monkeypatch):
 def test_memory_and_threads_stay_flat_over_10000_requests(site):
     with running(site, watch=False) as dev:
         paths = _paths(dev)
-        burst(dev.port, paths, count=1000, concurrency=16)  # warm-up: caches, allocator pools
+        # warm-up: caches, and the allocator's per-thread arenas, which grow over the first ~10,000 requests by
+        # 12-18 MB depending on the machine's load and then stay flat (measured over four rounds of 10,000);
+        # after it a leak of 800 bytes a request shows as 8 MB.
+        burst(dev.port, paths, count=10_000, concurrency=16)
         gc.collect()
         baseline_threads = threading.active_count()
         before = psutil.Process().memory_info().rss
@@ -88,6 +91,6 @@ def test_memory_and_threads_stay_flat_over_10000_requests(site):
         assert sum(a.status == 0 for a in answers) == 0
         gc.collect()
         grown = psutil.Process().memory_info().rss - before
-        assert grown < 16 * 2**20, f"RSS grew by {grown / 2**20:.1f} MB over 10,000 requests"
+        assert grown < 8 * 2**20, f"RSS grew by {grown / 2**20:.1f} MB over 10,000 requests"
         _threads_settle(baseline_threads)
         assert get(dev.port, paths[0]).status == 200
