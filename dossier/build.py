@@ -35,6 +35,7 @@ from .render.languages import static_file
 from .render.registry import OUTPUTS, PAGE_VIEWS, PARTS, READS
 from .resolve import Resolution, resolve_incremental
 from .resolve.routes import output_path
+from .workers import forked_worker
 from .write import MARKER, WriteError, check_output_dir, recover
 
 
@@ -592,6 +593,13 @@ def _render_chunk(routes):
     return [(r.url, out.path, out.data, frozenset(v.shows), frozenset(v.lists)) for r, v, out in render(site, theme, routes, views)]
 
 
+def worker_pool(jobs: int):
+    """Forked render workers (they inherit the resolved site), with default signal handling (``workers``)."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=forked_worker)
+
+
 def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: int):
     """Render routes, on ``jobs`` forked processes when there are enough of them.
 
@@ -610,7 +618,7 @@ def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: i
     size = max(50, len(routes) // (jobs * 4))
     chunks = [routes[i:i + size] for i in range(0, len(routes), size)]
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with worker_pool(jobs) as pool:
             for batch in pool.imap(_render_chunk, chunks):
                 yield from batch
     finally:

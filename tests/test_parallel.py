@@ -16,3 +16,26 @@ def test_parallel_build_equals_serial(tmp_path):
     a, b = site.snapshot(tmp_path / "serial"), site.snapshot(tmp_path / "parallel")
     assert len(a) > 500
     assert a == b
+
+
+def _sigterm_handler(_):
+    import signal
+
+    return signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+
+
+def test_forked_workers_do_not_inherit_serves_sigterm_handler():
+    """serve turns SIGTERM into KeyboardInterrupt; a render worker that inherited it survived Pool.terminate
+    while waiting on the task queue's lock, and the rebuild waited for it for ever. Workers get the defaults."""
+    import signal
+
+    from dossier.build import worker_pool
+    from dossier.serve import _raise_interrupt
+
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        with worker_pool(2) as pool:
+            got = pool.map(_sigterm_handler, range(4))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert set(got) == {(signal.SIG_DFL, signal.SIG_IGN)}

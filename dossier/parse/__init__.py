@@ -233,7 +233,9 @@ def parse_all(sources: list[SourceFile], options: ParseOptions, jobs: int = 1) -
     size = max(20, len(sources) // (jobs * 4))
     batches = [(sources[i:i + size], options) for i in range(0, len(sources), size)]
     ctx = multiprocessing.get_context("fork") if hasattr(multiprocessing, "get_context") else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    from ..workers import forked_worker
+
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=forked_worker) as pool:
         out: list[Document | Failed] = []
         for batch in pool.map(_parse_batch, batches):
             out.extend(batch)
