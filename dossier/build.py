@@ -532,7 +532,7 @@ def record(previous: State | None, parsed: Parsed, shape: Shape, theme: Theme, c
         recorded_at=previous.recorded_at if nothing_new else time.time(),
         hook_outputs=rendered.committed.hook_outputs, hooks_ok=rendered.committed.hooks_ok, derived=rendered.derived,
         parts=rendered.parts,
-        diagnostics=diagnostics, closures_key=getattr(theme, "closures_key_at_start", ""), closures=theme.closures(),
+        diagnostics=diagnostics, closures_key=theme.closures_key_at_start, closures=theme.closures(),
     )
 
 

@@ -247,9 +247,10 @@ def _summaries(old, new, dirty: set, cards: set, links: bool):
     """Indexes of changed cards; tag pages of changed cards and entries; the timeline when entries changed; the home page
     when a card, a link (``links``: a document gained or lost a linker) or an event changed; the tags index
     when a card changed."""
-    kinds, tags, events = set(), set(), _events_changed(old, new, dirty)
+    kinds, tags, events = set(), set(), False
     for doc_id in dirty:
         entries = _events_changed(old, new, (doc_id,))
+        events = events or entries
         for g in (old.get(doc_id), new.get(doc_id)):
             if g is None:
                 continue

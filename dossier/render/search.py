@@ -85,9 +85,9 @@ def build_index(tmp: Path, site) -> list[dg.Diagnostic]:
                        hint="the rest of the site was built; install pagefind[bin] and build again")]
 
 
-
 build_index.writes = (BUNDLE,)  # the only folder it writes: commit walks only this one to see what it made
 build_index.reads = (".html",)  # Pagefind indexes the pages only: no page changed, no new index (commit._steps_read)
+
 
 def _stable_entry(entry: Path) -> None:
     """Pagefind lists a multilingual site's languages in a varying order: sort them, so equal sites give equal bytes."""

@@ -91,6 +91,7 @@ class Theme:
         self.env.filters["num"] = str
         self.env.filters["script_line"] = script_line
         self.locale_dirs = locale_dirs(self.root, self.chain)
+        self.closures_key_at_start = ""  # closures_key() when the build took this theme ("": racy, or no cache)
         self.set_language("en")
 
     def set_language(self, language: str) -> None:
