@@ -38,6 +38,7 @@ def install_filters(theme: Theme, site: Site, language: str | None = None) -> No
     env.globals["url"] = env.filters["url"]
     env.globals["rtl"] = is_rtl(lang)  # also inside imported macros (the timeline's), which get no page context
     theme.set_language(lang)
+    env.fragments.begin(site, lang)  # {% cache %} blocks: made again for another build or language
 
 
 def _in_language(path: str, folder: str) -> str:

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from .. import diagnostics as dg
 from ..i18n import locale_dirs, translations
 from ..yamltools import YamlProblem, load_yaml
+from .fragments import FragmentCache
 
 RACY_SECONDS = 2  # closures_key: files changed more recently than this are not trusted by their stats
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,28 @@ def find_theme_dir(root: Path, name: str) -> Path | None:
     if (local / "templates").is_dir() or (local / "theme.yaml").is_file():
         return local
     return packaged_theme_dir(name)
+
+
+def _remembered(gettext):
+    """Jinja's newstyle ``gettext`` with its answers kept: a page asks for the same few dozen labels
+    (tens of thousands of calls in a build) and each answer is a catalog look-up, an escape and a
+    ``%`` format. Labels with variables are formatted each time."""
+    answers: dict = {}
+
+    @jinja2.pass_context
+    def remembered(context, message, **variables):
+        if variables:
+            return gettext(context, message, **variables)
+        key = (message, context.eval_ctx.autoescape)
+        try:
+            answer = answers.get(key)
+        except TypeError:  # not a string (an undefined name, say): asked each time
+            return gettext(context, message)
+        if answer is None:
+            answer = answers[key] = gettext(context, message)
+        return answer
+
+    return remembered
 
 
 class Theme:
@@ -85,7 +108,8 @@ class Theme:
             lstrip_blocks=True,
             auto_reload=False,
             cache_size=-1,
-            extensions=["jinja2.ext.i18n"],  # {{ _("label") }}: labels come from message catalogs (dossier/i18n.py)
+            # {{ _("label") }}: labels come from message catalogs (dossier/i18n.py); {% cache %}: render/fragments.py
+            extensions=["jinja2.ext.i18n", FragmentCache],
         )
         # render.install_filters puts the page language's in place; this one lets templates compile before (warm)
         self.env.filters["num"] = str
@@ -97,6 +121,7 @@ class Theme:
     def set_language(self, language: str) -> None:
         """Labels of the following renders in ``language`` (catalogs of the site, the theme chain, the default)."""
         self.env.install_gettext_translations(translations(self.locale_dirs, language), newstyle=True)
+        self.env.globals["_"] = self.env.globals["gettext"] = _remembered(self.env.globals["gettext"])
 
     def _parent(self, folder: Path) -> str | None:
         meta = folder / "theme.yaml"

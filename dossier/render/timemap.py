@@ -97,7 +97,7 @@ class MapData:
                 index[key] = len(self.places)
                 self.places.append(self._place(views, ev.place, coords, precision))
             start, end = period(ev)
-            item = views.event_item(ev)
+            item = dict(views.event_item(ev))  # (shared: this list adds its own fields)
             record = {"p": index[key], "s": start, "e": end, "k": item["filter_keys"]}
             if ev.date.approximate:
                 record["a"] = 1

@@ -123,6 +123,7 @@ class Views:
                 self._by_kind.add(doc.kind, doc.id)
         self._entities: dict[DocId, frozenset] = {}
         self._tags: dict[DocId, frozenset] = {}
+        self._event_items: dict[str, tuple[Event, dict]] = {}
         self.nav = self._nav()
         self.site_view = {
             **self._site_text(),
@@ -302,6 +303,15 @@ class Views:
         return out
 
     def event_item(self, ev: Event) -> dict:
+        """An event as templates show it (made once per view language: callers must not change it)."""
+        kept = self._event_items.get(ev.id)
+        if kept is not None and kept[0] is ev:
+            return kept[1]
+        item = self._event_item(ev)
+        self._event_items[ev.id] = (ev, item)
+        return item
+
+    def _event_item(self, ev: Event) -> dict:
         own, origin = self.version(ev.doc_id), self.version(ev.origin)
         url = self.url(self.site.urls[own]) if own and own in self.site.urls else (
             self.url(self.site.urls.get(origin, "")) )
@@ -591,26 +601,19 @@ class Views:
         links. Returns the ranked cards and every candidate considered (the page
         depends on all of them).
         """
-        site = self.site
-        mine = self._entity_set(doc)
-        tags = self._tag_set(doc)
         shared: Counter = Counter()
-        for entity in mine:
-            for other_id in self._articles_of_entity.get(entity, ()):
-                if other_id != doc.id:
-                    shared[other_id] += 1
-        # Rank by shared entities; only the candidates that can still make the list
-        # (the top counts) pay for the tie-breaks by shared tags and date.
-        by_count: dict[int, list] = defaultdict(list)
-        for o, n in shared.items():
-            by_count[n].append(o)
-        pool: list = []
-        for n in sorted(by_count, reverse=True):
-            pool.extend((n, o) for o in by_count[n])
-            if len(pool) >= limit:
-                break
-        ranked = heapq.nsmallest(limit, (
-            (-n, -len(tags & self._tag_set(site.documents[o])), self._listing_key(o), o) for n, o in pool))
+        articles_of = self._articles_of_entity
+        for entity in self._entity_set(doc):
+            shared.update(articles_of.get(entity, ()))  # counted in C: this runs for every article
+        shared.pop(doc.id, None)
+        if not shared:
+            return [], set()
+        # Rank by shared entities; only the candidates that can still make the list (a count at least
+        # the limit-th best's) pay for the tie-breaks by shared tags and listing order.
+        floor = heapq.nlargest(limit, shared.values())[-1]
+        tags, tag_set, documents, key = self._tag_set(doc), self._tag_set, self.site.documents, self._listing_key
+        ranked = heapq.nsmallest(limit, [(-n, -len(tags & tag_set(documents[o])), key(o), o)
+                                         for o, n in shared.items() if n >= floor])
         return [dict(self.card(o), score=-n) for n, _t, _k, o in ranked], set(shared)
 
     def _tag_set(self, doc: Document) -> frozenset:
