@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -163,7 +164,7 @@ class Builder:
     """
 
     def __init__(self, options: BuildOptions, in_place: bool = False, live: bool = False, post_write: tuple = POST_WRITE,
-                 persist: bool = True):
+                 persist: bool = True, finish_later: bool = False):
         self.options = options
         self.persist = persist  # False: the record is never written to the cache (it stays in memory)
         self.root = Path(options.source).resolve()
@@ -178,9 +179,16 @@ class Builder:
         self.theme: tuple | None = None  # (stamp, Theme): templates parsed and compiled once while no theme file changes
         self.resolution: Resolution | None = None  # the last resolve, in memory: the next one starts from it
         self.graph_memo: dict = {}  # plan.graph_of's: the link graph of the documents that did not change is kept
+        self.finishing = Background()  # finish_later (serve): the old files an in-place commit replaced, deleted
+        self.finish_later = finish_later  # on a thread after the build (``wait``; the next rebuild waits for it)
+
+    def wait(self) -> None:
+        """Until the last in-place commit has deleted the files it replaced (serve, before it stops)."""
+        self.finishing.wait()
 
     def rebuild(self, changed: set[str] | None = None) -> BuildResult:
         start = time.perf_counter()
+        self.finishing.wait()  # nothing touches the output while the last commit's old files are deleted
         result = BuildResult()
         timings = result.timings
         output = Path(self.options.output).resolve() if self.options.output else None
@@ -215,7 +223,8 @@ class Builder:
             else:
                 shape = shape_of(site, theme, config, self.resolution.links, self.graph_memo)
                 the_plan = make_plan(previous, site, shape, config, output, trust_output=self.in_place and self.warm)
-                target = Target(output, tuple(config.keep), self.in_place, self._post_write())
+                target = Target(output, tuple(config.keep), self.in_place, self._post_write(),
+                                self.finishing.start if self.finish_later else None)
                 image_cache = images.ImageCache(self.root, self.options.cache)
                 rendered = render_and_commit(site, theme, the_plan, previous, target, self.options.jobs, (self.root, image_cache))
                 _report(result, the_plan, rendered)
@@ -560,6 +569,31 @@ def _report(result: BuildResult, the_plan: Plan, rendered: Rendered) -> None:
 
 
 # ------------------------------------------------------------------ helpers
+
+class Background:
+    """One job at a time on a thread (the end of serve's in-place commits); ``wait`` before the output is touched."""
+
+    def __init__(self):
+        self._thread = None
+
+    def start(self, job) -> None:
+        self.wait()
+        self._thread = threading.Thread(target=_quietly, args=(job,), name="dossier-commit-end")
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+
+def _quietly(job) -> None:
+    """An old file that cannot be deleted now stays listed in its journal; the next build deletes it."""
+    try:
+        job()
+    except OSError:
+        pass
+
 
 def _timed(timings: dict, name: str, step, *args):
     t = time.perf_counter()

@@ -35,6 +35,7 @@ class Target:
     keep: tuple[str, ...] = ()
     in_place: bool = False  # serve: replace changed files in place (a full build still streams into a new tree)
     post_write: tuple = ()  # steps (folder, site) -> [Diagnostic]; empty: none run
+    later: Callable | None = None  # serve: runs the end of an in-place commit (old files deleted) after the build
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def _in_place(changes, removed, digests, site, target, previous) -> Committed:
     refuse_clashes(target, changes.files, known, site)
     if not known.issuperset(changes.files):
         update_record(target.output, known | set(changes.files))  # a superset until the commit is done
-    commit_in_place(target.output, changes.files, removed)
+    commit_in_place(target.output, changes.files, removed, target.later)
     done = previous
     if target.post_write and _steps_read(target.post_write, [*changes.files, *removed], previous.hooks_ok):
         remove_files(target.output, sorted(previous.hook_outputs))  # the steps make their files afresh

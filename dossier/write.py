@@ -196,9 +196,13 @@ def recover(output: Path) -> None:
             pid = journal.name.rsplit("-", 1)[-1]
             if pid.isdigit() and not _alive(int(pid)):
                 _roll_back(output, journal)
+        for finished in output.parent.glob(f".{output.name}.finished-*"):
+            pid = finished.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _alive(int(pid)):
+                _finish(output, finished)  # its renames were all done: only its backups are left
 
 
-def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
+def commit_in_place(output: Path, changed: dict, removed: list[str], later=None) -> None:
     """Apply a small change to an existing output, file by file, with a journal.
 
     Every new file is first written in full beside its target; the files it
@@ -206,6 +210,12 @@ def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
     beside the output. Only then are the renames done. If the process dies in
     between, the next build rolls the output back to the previous build from
     the journal, so a build is all or nothing here too (``recover``).
+
+    Then the journal is renamed ``finished`` and the backups are deleted: by
+    ``later(finish)`` when given (serve: freeing thousands of old files after a
+    template edit took seconds, and the browser need not wait for it), else
+    now. A build killed meanwhile leaves a ``finished`` journal: the next one
+    deletes its backups, and rolls nothing back.
     """
     import json
 
@@ -236,7 +246,6 @@ def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
         if isinstance(exc, OSError):
             raise write_failed(Path(exc.filename or output), exc) from None
         raise
-    emptied = set()
     try:
         for rel, tmp, _existed in entries:  # the commit: renames and unlinks only
             target = safe_join(output, rel)
@@ -244,17 +253,40 @@ def commit_in_place(output: Path, changed: dict, removed: list[str]) -> None:
                 os.replace(target.with_name(tmp), target)
             else:
                 target.unlink(missing_ok=True)
-                emptied.add(target.parent)
     except OSError as exc:
         _roll_back(output, journal, entries)
         raise write_failed(Path(exc.filename or output), exc) from None
-    for rel, _tmp, existed in entries:
-        if existed:
+    finished = output.parent / f".{output.name}.finished-{pid}"
+    os.replace(journal, finished)
+    if later is None:
+        _finish(output, finished, entries)
+    else:
+        later(lambda: _finish(output, finished, entries))
+
+
+def _finish(output: Path, finished: Path, entries=None) -> None:
+    """Delete the backups of a commit whose renames are all done, then its journal."""
+    import json
+
+    pid = finished.name.rsplit("-", 1)[-1]
+    if entries is None:
+        try:
+            entries = json.loads(finished.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            entries = []
+    emptied = set()
+    for rel, tmp, existed in entries:
+        try:
             target = safe_join(output, rel)
+        except WriteError:
+            continue
+        if existed:
             target.with_name(f".{target.name}.bak-{pid}").unlink(missing_ok=True)
+        if not tmp:
+            emptied.add(target.parent)
     for folder in sorted(emptied, key=lambda f: -len(f.parts)):  # (after the backups went: they were in them)
         _prune_empty(output, folder)
-    journal.unlink(missing_ok=True)
+    finished.unlink(missing_ok=True)
 
 
 def _roll_back(output: Path, journal: Path, entries=None) -> None:

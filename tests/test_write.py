@@ -117,3 +117,60 @@ def test_in_place_commit_rolls_back_after_a_crash_mid_commit(tmp_path, monkeypat
     after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert not list(tmp_path.glob(".out.journal-*"))
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_an_in_place_commit_can_leave_deleting_the_old_files_for_later(tmp_path):
+    """serve: the renames are the commit; the backups of the replaced files are deleted by ``later``."""
+    from dossier import write
+
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "a/index.html").write_text("old a")
+    (out / "gone").mkdir()
+    (out / "gone/index.html").write_text("old gone")
+    jobs = []
+    write.commit_in_place(out, {"a/index.html": b"new a", "c/new.html": b"new c"}, ["gone/index.html"], jobs.append)
+    assert (out / "a/index.html").read_text() == "new a" and (out / "c/new.html").read_text() == "new c"
+    backups = sorted(p.relative_to(out).as_posix() for p in out.rglob(".*.bak-*"))
+    assert backups == [f"a/.index.html.bak-{os.getpid()}", f"gone/.index.html.bak-{os.getpid()}"]
+    assert list(tmp_path.glob(".out.finished-*")) and not list(tmp_path.glob(".out.journal-*"))
+    assert len(jobs) == 1
+    jobs[0]()
+    assert _files(out) == {"a/index.html": b"new a", "c/new.html": b"new c"}
+    assert not (out / "gone").exists() and not list(tmp_path.glob(".out.*"))
+
+
+def test_a_commit_killed_after_its_renames_is_finished_not_rolled_back(tmp_path, monkeypatch):
+    from dossier import write
+
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "a/index.html").write_text("old a")
+    (out / "b.html").write_text("old b")
+    write.commit_in_place(out, {"a/index.html": b"new a"}, ["b.html"], lambda job: None)  # killed before the job ran
+    monkeypatch.setattr(write, "_alive", lambda pid: False)
+    write.recover(out)
+    assert _files(out) == {"a/index.html": b"new a"}
+    assert not list(tmp_path.glob(".out.*"))
+
+
+def test_serves_builder_deletes_old_files_after_the_build(make_site, minimal_files):
+    """Builder(finish_later=True) (serve's) returns before the replaced files are deleted; wait() and the
+    next rebuild wait for it; the output is then exactly the build's."""
+    from dossier.build import BuildOptions, Builder
+
+    site = make_site(minimal_files)
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1), live=True, finish_later=True)
+    assert builder.rebuild().ok
+    for i in range(2):
+        page = next((site.root / "content").rglob("*.md"))
+        page.write_text(page.read_text() + f"\n\nEdit {i}.\n")
+        result = builder.rebuild(changed={page.relative_to(site.root).as_posix()})
+        assert result.ok and result.written
+    builder.wait()
+    assert not [p for p in site.out.rglob(".*") if p.name != ".dossier-build"], "backups left"
+    assert not list(site.out.parent.glob(f".{site.out.name}.*"))

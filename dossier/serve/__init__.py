@@ -131,6 +131,7 @@ class DevServer:
             self.httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=10)  # let a rebuild in progress finish its atomic swap
+        self.builder.wait()  # and the last in-place commit delete the old files it replaced
 
     @property
     def stopped(self) -> threading.Event:
@@ -369,7 +370,7 @@ def _rebuilt_message(seconds: float, what: str, changed: list[str], had_error: b
 
 def _make_builder(options: BuildOptions) -> Builder:
     """The engine's live builder: changed files written in place (no whole-tree swap per keystroke)."""
-    return Builder(options, live=True)
+    return Builder(options, live=True, finish_later=True)  # the browser reloads before old files are deleted
 
 
 def _file_digest(path: Path) -> str | None:
