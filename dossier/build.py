@@ -246,6 +246,8 @@ class Builder:
         if self.theme and self.theme[1].name == config.theme and self.theme[0] == self.theme[1].stamp():
             return self.theme[1]
         theme = Theme(self.root, config.theme)
+        if self.theme:
+            theme.inherit(self.theme[1])  # a template edit: the others are not parsed again for their references
         self.theme = (theme.stamp(), theme)
         if self.options.cache:
             theme.env.bytecode_cache = bytecode_cache(self.root)  # compiled templates kept between processes

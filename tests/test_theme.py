@@ -78,3 +78,23 @@ def test_build_makes_no_network_request(make_site, minimal_files, monkeypatch):
     site = make_site(minimal_files)
     run = site.build("--jobs", "1")
     assert run.code == 0, run.err
+
+
+def test_a_theme_made_again_after_an_edit_parses_only_the_changed_template_for_closures(tmp_path):
+    from dossier.render.theme import Theme
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "article.html").write_text('{% extends "base.html" %}{% block main %}A{% endblock %}')
+    first = Theme(tmp_path)
+    before = first.closure_digest("article.html")
+    (tmp_path / "templates" / "article.html").write_text('{% extends "base.html" %}{% block main %}B{% endblock %}')
+    second = Theme(tmp_path)
+    second.inherit(first)
+    parsed = []
+    real_parse = second.env.parse
+    second.env.parse = lambda source, *a, **k: parsed.append(source) or real_parse(source, *a, **k)
+    after = second.closure_digest("article.html")
+    assert after != before
+    assert parsed == ['{% extends "base.html" %}{% block main %}B{% endblock %}']  # base.html and its partials: known
+    fresh = Theme(tmp_path)
+    assert fresh.closure_digest("article.html") == after  # the same digest as a theme that parsed everything

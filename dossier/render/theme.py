@@ -116,6 +116,7 @@ class Theme:
         self.env.filters["script_line"] = script_line
         self.locale_dirs = locale_dirs(self.root, self.chain)
         self.closures_key_at_start = ""  # closures_key() when the build took this theme ("": racy, or no cache)
+        self.references: dict[str, tuple | None] = {}  # template source -> what it references (_references)
         self.set_language("en")
 
     def set_language(self, language: str) -> None:
@@ -232,8 +233,6 @@ class Theme:
         cache = self.__dict__.setdefault("_closures", {})
         if name in cache:
             return cache[name]
-        from jinja2 import meta
-
         h = hashlib.blake2b(digest_size=16)
         h.update(self.catalog_digest().encode())  # labels come from the catalogs
         seen, todo = set(), [name]
@@ -248,15 +247,33 @@ class Theme:
                 h.update(f"missing:{current}".encode())
                 continue
             h.update(f"{current}\0{filename}\0{source}\0".encode())
-            try:
-                refs = list(meta.find_referenced_templates(self.env.parse(source)))
-            except jinja2.TemplateSyntaxError:
-                continue  # rendering will report it with file:line
+            refs = self._references(source)
+            if refs is None:
+                continue  # a syntax error: rendering will report it with file:line
             if any(r is None for r in refs):
                 h.update(self.digest().encode())
             todo.extend(r for r in refs if r)
         cache[name] = h.hexdigest()
         return cache[name]
+
+    def _references(self, source: str) -> tuple | None:
+        """The templates ``source`` extends, includes or imports (None: a computed name); None for a syntax error.
+        Each distinct source is parsed once (base.html is in every closure), also across kept themes (``inherit``)."""
+        from jinja2 import meta
+
+        refs = self.references.get(source, False)
+        if refs is False:
+            try:
+                refs = tuple(meta.find_referenced_templates(self.env.parse(source)))
+            except jinja2.TemplateSyntaxError:
+                refs = None
+            self.references[source] = refs
+        return refs
+
+    def inherit(self, older: "Theme") -> None:
+        """A theme made again after an edit keeps what the older one read of the sources that did not change."""
+        if older.template_dirs == self.template_dirs:
+            self.references.update(older.references)
 
     def template_error(self, exc: BaseException, template_name: str | None = None) -> dg.Diagnostic:
         """A template problem as a diagnostic naming the template file and line."""
