@@ -92,13 +92,14 @@ CORPUS = REPO.parent / "shared" / "corpus"
 
 
 def stock_smarty_renderer() -> Renderer:
-    """Our renderer with Python-Markdown's own smarty pass put back (the reference)."""
+    """Our renderer with Python-Markdown's own smarty and inline passes put back (the reference)."""
     r = Renderer()
     quick = r.md.treeprocessors["smarty"]
     stock = InlineProcessor(r.md)
     stock.inlinePatterns = quick.inlinePatterns
     r.md.treeprocessors.register(stock, "smarty", 6)
-    assert type(r.md.treeprocessors["smarty"]) is InlineProcessor
+    r.md.treeprocessors.register(InlineProcessor(r.md), "inline", 20)
+    assert type(r.md.treeprocessors["smarty"]) is InlineProcessor and type(r.md.treeprocessors["inline"]) is InlineProcessor
     return r
 
 
@@ -116,6 +117,7 @@ def bodies(folder: Path) -> list[tuple[str, str]]:
 def assert_same_bytes(texts: list[tuple[str, str]]) -> int:
     quick, stock = Renderer(), stock_smarty_renderer()
     assert type(quick.md.treeprocessors["smarty"]) is not InlineProcessor
+    assert type(quick.md.treeprocessors["inline"]) is not InlineProcessor
     typographic = 0
     for path, body in texts:
         a = quick.render(body, f"content/{path}", 5, 0)
@@ -155,6 +157,24 @@ def test_quick_smarty_educates_quotes_dashes_and_ellipses_in_every_place():
     assert html == stock_smarty_renderer().render(
         '"Hi" -- it\'s... *"so"* --- [a "b"](x.html)\n\n- \'1990s\' "q"\n\n`"code"`\n', "content/a.md", 1, 0).html
     assert "“Hi” – it’s…" in html and "<em>“so”</em> —" in html and "<code>\"code\"</code>" in html
+def test_quick_inline_pass_gives_the_same_bytes_for_every_inline_pattern():
+    """Each bundled pattern, alone and mixed, at the start, middle and end of text, nested and escaped."""
+    samples = [
+        "`code` and ``two `ticks` `` and \\`not code\\`", "a \\*escaped\\* star and \\[bracket]",
+        "A note[^1] here.\n\n[^1]: The note.", "[[Ahmad Massoud]] and [[ahmad-massoud|the commander]]",
+        "[ref][r] and [r] and [text](https://example.org \"t\") and [bad](javascript:x)\n\n[r]: https://example.org/r",
+        "![img](a.png) ![ref img][i] ![i]\n\n[i]: b.png", "<https://example.org/x> and <someone@example.org>",
+        "line with break  \nnext line", "inline <span class=\"x\">html</span> <!-- c --> <?pi?>",
+        "&amp; &#169; &#xA9; & alone", "*em* **strong** ***both*** _u_ __uu__ snake_case_word 2 * 3",
+        "plain text with none of them at all", "*mixed [link](x.html) with `code` & <b>b</b>*", "trailing *",
+        "- item *one*\n- item [two](y.html)\n\n| a | *b* |\n|---|---|\n| `c` | [[Masood]] |",
+    ]
+    texts = [(f"s{i}.md", text) for i, text in enumerate(samples)]
+    assert_same_bytes(texts)
+    html = Renderer().render(samples[10], "content/a.md", 1, 0).html
+    assert "<em>em</em>" in html and "<strong>strong</strong>" in html and "snake_case_word" in html
+
+
 def test_double_bracket_followed_by_parenthesis_is_a_markdown_link():
     d = doc("See [[1]](https://example.org/report) and [[Masood]].\n")
     assert '<a href="https://example.org/report">[1]</a>' in d.body_html
