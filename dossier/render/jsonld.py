@@ -85,10 +85,13 @@ def _clean(obj):
     """Drop empty values so the JSON-LD only states what is known."""
     if isinstance(obj, dict):
         out = {k: _clean(v) for k, v in obj.items()}
-        return {k: v for k, v in out.items() if v not in (None, "", [], {})}
+        return {k: v for k, v in out.items() if v is not None and (v or not isinstance(v, _EMPTIABLE))}
     if isinstance(obj, list):
-        return [x for x in (_clean(v) for v in obj) if x not in (None, "", [], {})]
+        return [x for x in (_clean(v) for v in obj) if x is not None and (x or not isinstance(x, _EMPTIABLE))]
     return obj
+
+
+_EMPTIABLE = (str, list, dict)  # an empty one of these is left out (0 and False are stated)
 
 
 class _Ctx:

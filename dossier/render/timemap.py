@@ -80,7 +80,8 @@ def coordinates(views: Views, place_id) -> tuple[float, float] | None:
 class MapData:
     """Places (one per place and precision), events and list items for a set of events."""
 
-    def __init__(self, views: Views, events: list[Event], with_text: bool = False):
+    def __init__(self, views: Views, events: list[Event], with_text: bool = False, with_items: bool = True):
+        """``with_items``: also the list items (/map/'s list; a mini-map has none)."""
         self.places: list[dict] = []
         self.records: list[dict] = []
         self.items: list[dict] = []
@@ -97,7 +98,7 @@ class MapData:
                 index[key] = len(self.places)
                 self.places.append(self._place(views, ev.place, coords, precision))
             start, end = period(ev)
-            item = dict(views.event_item(ev))  # (shared: this list adds its own fields)
+            item = views.event_item(ev)  # (shared: not changed here)
             record = {"p": index[key], "s": start, "e": end, "k": item["filter_keys"]}
             if ev.date.approximate:
                 record["a"] = 1
@@ -105,8 +106,8 @@ class MapData:
                 record.update(t=ev.title, u=item["url"], d=item["date_text"])
             self.places[index[key]]["n"] += 1
             self.records.append(record)
-            item.update(location=views._(PRECISIONS[precision].text), shape=PRECISIONS[precision].shape)
-            self.items.append(item)
+            if with_items:
+                self.items.append(dict(item, location=views._(PRECISIONS[precision].text), shape=PRECISIONS[precision].shape))
 
     @staticmethod
     def _place(views: Views, place_id, coords, precision) -> dict:
@@ -182,13 +183,16 @@ def fit(points: list[tuple[float, float]], width: int, height: int, min_span: fl
 
 
 def _ring_path(ring, frame: Frame) -> str:
-    out, last = [], None
+    """An outline in pixels (``Frame.xy``, inlined: every mini-map draws thousands of points), points
+    closer than 0.8 px to the last one drawn left out."""
+    out = []
+    x0, y1, scale = frame.x0, frame.y1, frame.scale
+    last_x = last_y = None
     for mx, my in ring:
-        x, y = frame.xy(mx, my)
-        point = (round(x, 1), round(y, 1))
-        if last is None or abs(point[0] - last[0]) + abs(point[1] - last[1]) >= 0.8:
-            out.append(f"{point[0]:g} {point[1]:g}")
-            last = point
+        x, y = round((mx - x0) * scale, 1), round((y1 - my) * scale, 1)
+        if last_x is None or abs(x - last_x) + abs(y - last_y) >= 0.8:
+            out.append(f"{x:g} {y:g}")
+            last_x, last_y = x, y
     return "M" + "L".join(out) + "Z" if len(out) > 2 else ""
 
 
@@ -278,7 +282,7 @@ def map_view(views: Views, route: Route) -> View:
 
 def minimap(views: Views, doc, events: list[Event]) -> dict | None:
     """The map of an entity page: its events with a place (a place page: its own point too); None when nothing to draw."""
-    data = MapData(views, events, with_text=True)
+    data = MapData(views, events, with_text=True, with_items=False)
     if doc.kind == "place" and coordinates(views, doc.id) and not any(p["u"] == views.card(doc.id)["url"] for p in data.places):
         lat, lon = coordinates(views, doc.id)
         card = views.card(doc.id)

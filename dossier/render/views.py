@@ -374,13 +374,14 @@ class Views:
 
     def backlink_groups(self, doc_id: DocId) -> tuple[list[dict], set[DocId]]:
         groups: dict[str, list[dict]] = defaultdict(list)
+        entries: dict[tuple, dict] = {}  # (kind, card id) -> its entry (a source may link here several times)
         shows = set()
         for bl in self._backlinks(doc_id):
             if bl.source not in self.site.documents:
                 continue
             shows.add(bl.source)
             kind = self.site.documents[bl.source].kind
-            existing = next((x for x in groups[kind] if x["card"]["id"] == self.version(bl.source)), None)
+            existing = entries.get((kind, self.version(bl.source)))
             via = self._("mentioned in the text") if bl.origin == "body" else self._("listed in %(field)s") % {"field": self._(FIELD_NAMES.get(bl.origin, bl.origin))}
             if existing:
                 if via not in existing["via"]:
@@ -388,7 +389,9 @@ class Views:
                 if bl.context and not existing["context"]:
                     existing["context"] = bl.context
                 continue
-            groups[kind].append({"card": self.card(bl.source), "context": bl.context, "via": [via]})
+            entry = {"card": self.card(bl.source), "context": bl.context, "via": [via]}
+            groups[kind].append(entry)
+            entries[(kind, entry["card"]["id"])] = entry
         out = []
         for kind in ("article", "event", "claim", "person", "place", "organization", "page"):
             if groups.get(kind):
