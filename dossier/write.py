@@ -223,9 +223,10 @@ def commit_in_place(output: Path, changed: dict, removed: list[str], later=None)
     pid = os.getpid()
     journal = output.parent / f".{output.name}.journal-{pid}"
     entries = []
+    targets = {rel: safe_join(output, rel) for rel in [*changed, *removed]}  # (checked once: thousands on a template edit)
     try:
         for rel, data in changed.items():
-            target = safe_join(output, rel)
+            target = targets[rel]
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.new-{pid}")
             try:
@@ -235,10 +236,10 @@ def commit_in_place(output: Path, changed: dict, removed: list[str], later=None)
                 raise write_failed(target, exc) from None
             entries.append([rel, tmp.name, target.exists()])
         for rel in removed:
-            entries.append([rel, None, safe_join(output, rel).exists()])
+            entries.append([rel, None, targets[rel].exists()])
         for rel, _tmp, existed in entries:
             if existed:
-                target = safe_join(output, rel)
+                target = targets[rel]
                 os.link(target, target.with_name(f".{target.name}.bak-{pid}"))
         _store(journal, json.dumps(entries).encode(), "wb")
     except BaseException as exc:
@@ -248,7 +249,7 @@ def commit_in_place(output: Path, changed: dict, removed: list[str], later=None)
         raise
     try:
         for rel, tmp, _existed in entries:  # the commit: renames and unlinks only
-            target = safe_join(output, rel)
+            target = targets[rel]
             if tmp:
                 os.replace(target.with_name(tmp), target)
             else:
