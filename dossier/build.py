@@ -37,7 +37,7 @@ from .render.registry import OUTPUTS, PAGE_VIEWS, PARTS, READS
 from .resolve import Resolution, resolve_incremental
 from .resolve.routes import output_path
 from .workers import forked_worker
-from .write import MARKER, WriteError, check_output_dir, recover
+from .write import MARKER, WriteError, check_output_dir, recover, safe_join, store_new
 
 
 @dataclass
@@ -441,9 +441,14 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
         pages = []
         routes = the_plan.routes(site.routes)
         progress.stage("render", len(routes), "pages")
-        for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs or os.cpu_count() or 1):
+        direct = changes.tree.tmp if changes.tree is not None else None  # a full build: workers write their pages
+        for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs or os.cpu_count() or 1, direct):
             progress.advance()
-            _emit(changes, digests, path, data)
+            if isinstance(data, Written):
+                digests[path] = data.digest
+                changes.put_written(path)
+            else:
+                _emit(changes, digests, path, data)
             shows[url] = shown
             lists[url] = listed
             pages.append(url)
@@ -620,13 +625,36 @@ def _static_digest(src: Path) -> str:
     return f"static:{st.st_mtime_ns}:{st.st_size}:{src}"
 
 
-_RENDER_CONTEXT: tuple | None = None  # (site, theme, views), inherited by forked workers
+_RENDER_CONTEXT: tuple | None = None  # (site, theme, views, folder or None), inherited by forked workers
 PARALLEL_RENDER_MIN = 300
 
 
+@dataclass(frozen=True)
+class Written:
+    """A page a render worker wrote itself into a full build's new tree: only its digest comes back."""
+
+    digest: str
+
+
 def _render_chunk(routes):
-    site, theme, views = _RENDER_CONTEXT
-    return [(r.url, out.path, out.data, frozenset(v.shows), frozenset(v.lists)) for r, v, out in render(site, theme, routes, views)]
+    site, theme, views, direct = _RENDER_CONTEXT
+    return [(r.url, out.path, _written(direct, out.path, out.data), frozenset(v.shows), frozenset(v.lists))
+            for r, v, out in render(site, theme, routes, views)]
+
+
+def _written(folder: str | None, path: str, data: bytes):
+    """``folder`` (a full build's new tree): the page written there by this worker (the parent's writes
+    were a serial tail of every parallel build); its bytes are sent back instead when that fails, for
+    the parent to write, or report, as any other file."""
+    if folder is None:
+        return data
+    try:
+        target = safe_join(Path(folder), path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        store_new(target, data)
+    except (OSError, WriteError):
+        return data
+    return Written(digest_bytes(data))
 
 
 def worker_pool(jobs: int):
@@ -636,7 +664,7 @@ def worker_pool(jobs: int):
     return multiprocessing.get_context("fork").Pool(jobs, initializer=forked_worker)
 
 
-def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: int):
+def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: int, direct: Path | None = None):
     """Render routes, on ``jobs`` forked processes when there are enough of them.
 
     Workers inherit the resolved site by fork (nothing is pickled on the way
@@ -650,7 +678,7 @@ def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: i
         for route, view, out in render(site, theme, routes, views):
             yield route.url, out.path, out.data, frozenset(view.shows), frozenset(view.lists)
         return
-    _RENDER_CONTEXT = (site, theme, views)
+    _RENDER_CONTEXT = (site, theme, views, str(direct) if direct is not None else None)
     size = max(50, len(routes) // (jobs * 4))
     chunks = [routes[i:i + size] for i in range(0, len(routes), size)]
     try:

@@ -62,6 +62,11 @@ class Changes:
         self.tree.copy(path, data) if isinstance(data, Path) else self.tree.put(path, data)
         self.files[path] = True
 
+    def put_written(self, path: str) -> None:
+        """A file a render worker already wrote into the new tree."""
+        self.tree.written += 1
+        self.files[path] = True
+
     def abort(self) -> None:
         """Rendering failed: the previous output stays as it was."""
         if self.tree is not None:

@@ -39,3 +39,27 @@ def test_forked_workers_do_not_inherit_serves_sigterm_handler():
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert set(got) == {(signal.SIG_DFL, signal.SIG_IGN)}
+
+
+def test_a_parallel_full_build_has_its_workers_write_the_pages(tmp_path, monkeypatch):
+    """The parent's writes were a serial tail of every parallel build: the workers write their pages."""
+    import os
+
+    from dossier import write
+
+    generate(tmp_path / "d", 200, seed=4)
+    parent, by_parent = os.getpid(), []
+    real = write._store
+
+    def counted(target, data, mode="xb"):
+        if os.getpid() == parent:
+            by_parent.append(str(target))
+        return real(target, data, mode)
+
+    monkeypatch.setattr(write, "_store", counted)
+    site = SiteDir(tmp_path / "d")
+    run = site.run("build", "--source", str(site.root), "--jobs", "2", "--no-cache")
+    assert run.code == 0, run.err
+    pages = [p for p in site.snapshot() if p.endswith(".html")]
+    assert len(pages) > 400
+    assert sum(p.endswith("index.html") for p in by_parent) < len(pages) // 10, len(by_parent)

@@ -62,3 +62,31 @@ def test_a_fault_while_writing_leaves_the_previous_output(make_site, monkeypatch
     monkeypatch.undo()
     assert site.build().code == 0  # the next build after the disk is freed succeeds
     assert site.snapshot() != before
+
+
+def test_a_fault_in_a_parallel_render_workers_write_leaves_the_previous_output(tmp_path, monkeypatch):
+    """A full build's render workers write their own pages (build._written); a failing write there hands
+    the bytes back to the parent, whose write reports the fault as any other: one D504 line, nothing lost."""
+    import sys
+
+    from conftest import REPO, SiteDir
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate
+
+    generate(tmp_path / "d", 200, seed=5)  # above the parallel render threshold
+    site = SiteDir(tmp_path / "d")
+    assert site.run("build", "--source", str(site.root), "--jobs", "2").code == 0
+    before = site.snapshot()
+    site.write("dossier.yaml", (site.root / "dossier.yaml").read_text() + "description: Changed.\n")  # a full build
+    calls = _inject(monkeypatch, errno.ENOSPC, 40)  # in each worker (forked with it) and in the parent
+    run = site.run("build", "--source", str(site.root), "--jobs", "2")
+    assert run.code == 1, run.err
+    assert len(calls) > 40  # the parent's own writes (the workers' are counted in their processes)
+    errors = [line for line in run.err.splitlines() if "D504" in line]
+    assert len(errors) == 1 and os.strerror(errno.ENOSPC) in errors[0], run.err
+    assert "Traceback" not in run.err + run.out
+    assert site.snapshot() == before and _leftovers(site) == []
+    monkeypatch.undo()
+    assert site.run("build", "--source", str(site.root), "--jobs", "2").code == 0
+    assert site.snapshot() != before
