@@ -590,7 +590,7 @@ PARALLEL_RENDER_MIN = 300
 
 def _render_chunk(routes):
     site, theme, views = _RENDER_CONTEXT
-    return [(r.url, out.path, out.data, frozenset(v.shows), frozenset(v.lists)) for r, v, out in render(site, theme, routes, views)]
+    return [(r.url, out.path, out.data, tuple(v.shows), tuple(v.lists)) for r, v, out in render(site, theme, routes, views)]
 
 
 def worker_pool(jobs: int):
@@ -612,7 +612,7 @@ def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: i
 
     if jobs <= 1 or len(routes) < PARALLEL_RENDER_MIN or "fork" not in multiprocessing.get_all_start_methods():
         for route, view, out in render(site, theme, routes, views):
-            yield route.url, out.path, out.data, frozenset(view.shows), frozenset(view.lists)
+            yield route.url, out.path, out.data, tuple(view.shows), tuple(view.lists)
         return
     _RENDER_CONTEXT = (site, theme, views)
     size = max(50, len(routes) // (jobs * 4))
