@@ -452,6 +452,8 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
             shows[url] = shown
             lists[url] = listed
             pages.append(url)
+        if the_plan.full:
+            release_free_memory()
         expected = {output_path(u) for u in site.routes}
         derived, produced, parts = _derived_outputs(site, views, the_plan, previous, changes, digests, expected)
         for path, src in theme.static_files().items():
@@ -627,6 +629,7 @@ def _static_digest(src: Path) -> str:
 
 _RENDER_CONTEXT: tuple | None = None  # (site, theme, views, folder or None), inherited by forked workers
 PARALLEL_RENDER_MIN = 300
+RENDER_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -638,7 +641,7 @@ class Written:
 
 def _render_chunk(routes):
     site, theme, views, direct = _RENDER_CONTEXT
-    return [(r.url, out.path, _written(direct, out.path, out.data), frozenset(v.shows), frozenset(v.lists))
+    return [(r.url, out.path, _written(direct, out.path, out.data), tuple(v.shows), tuple(v.lists))
             for r, v, out in render(site, theme, routes, views)]
 
 
@@ -676,15 +679,19 @@ def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: i
 
     if jobs <= 1 or len(routes) < PARALLEL_RENDER_MIN or "fork" not in multiprocessing.get_all_start_methods():
         for route, view, out in render(site, theme, routes, views):
-            yield route.url, out.path, out.data, frozenset(view.shows), frozenset(view.lists)
+            yield route.url, out.path, out.data, tuple(view.shows), tuple(view.lists)
         return
     _RENDER_CONTEXT = (site, theme, views, str(direct) if direct is not None else None)
-    size = max(50, len(routes) // (jobs * 4))
+    # At most RENDER_CHUNK pages per task: a task's pages come back as one pickle (its bytes and its pages held
+    # at once in this process): 1,100 pages a task made 100 MB of a cold build's peak at 4,000 articles
+    size = max(20, min(RENDER_CHUNK, len(routes) // (jobs * 4)))
     chunks = [routes[i:i + size] for i in range(0, len(routes), size)]
+    ids = {doc_id: doc_id for doc_id in site.documents}  # one string per id (each task's pickle has its own copies)
     try:
         with worker_pool(jobs) as pool:
             for batch in pool.imap(_render_chunk, chunks):
-                yield from batch
+                for url, path, data, shown, listed in batch:
+                    yield url, path, data, tuple(ids.get(i, i) for i in shown), tuple(ids.get(i, i) for i in listed)
     finally:
         _RENDER_CONTEXT = None
 
@@ -697,6 +704,21 @@ def intact(output: Path, previous: State, config: Config) -> bool:
     keep = tuple(config.keep)
     present = {p for p in walk(output) if not any(p == k or p.startswith(k.rstrip("/") + "/") for k in keep)}
     return present == expected
+
+
+def release_free_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``; a no-op elsewhere).
+
+    A full render receives every page from its workers as pickles of a few megabytes; once written they are
+    freed, but glibc keeps the freed space in the heap, behind objects made later, so the process stays as
+    large as it was at its fullest. Trimmed after the render, a cold build at 4,000 articles peaks at about
+    365 MB instead of about 405 MB (the feeds and exports that follow reuse the space instead of growing it)."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
 
 
 def _freeze_memory() -> None:

@@ -58,8 +58,10 @@ class State:
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (mtime_ns, size)
     graph: dict[DocId, DocGraph] = field(default_factory=dict)
     globals_digest: str = ""
-    shows: dict[str, frozenset] = field(default_factory=dict)  # route url -> ids the page showed
-    lists: dict[str, frozenset] = field(default_factory=dict)  # route url -> ids whose linkers the page listed
+    # route url -> ids the page showed; -> ids whose linkers it listed. Tuples, not sets (only ever scanned for a
+    # changed id): a quarter of the memory of frozensets (46 MB -> 8 MB at 4,000 articles), faster to load and save
+    shows: dict[str, tuple] = field(default_factory=dict)
+    lists: dict[str, tuple] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)  # output path -> content digest
     output_dir: str = ""
     ok: bool = False  # the state describes a complete, successful build
@@ -175,12 +177,14 @@ class DocStore:
         try:
             db = self._db()
             db.execute("BEGIN")
-            rows = []
-            for path, item in fresh.items():
-                body = getattr(item, "body_html", None)
-                meta = dataclasses.replace(item, body_html=None) if isinstance(item, Document) else item
-                rows.append((path, key, item.digest, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL), body))
-            db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?)", rows)
+
+            def rows():  # one at a time: a cold build's 9,000 pickled rows are never all in memory at once
+                for path, item in fresh.items():
+                    body = getattr(item, "body_html", None)
+                    meta = dataclasses.replace(item, body_html=None) if isinstance(item, Document) else item
+                    yield path, key, item.digest, pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL), body
+
+            db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?)", rows())
             known = {r[0] for r in db.execute("SELECT path FROM docs")}
             gone = [(p,) for p in known - present]
             if gone:

@@ -26,14 +26,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Collection, Mapping
 
-from .model import FOLDERS, DocId
+from .model import FOLDERS, DocId, _fast_reduce
 from .names import slugify
 from .resolve.routes import SHARED_PAGES
 
 HOME, TAGS = "", "tags/"  # the home page and the tags index summarise the whole dossier
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocGraph:
     """The part of a resolved document other pages depend on."""
 
@@ -45,6 +45,9 @@ class DocGraph:
     tags: frozenset  # its tags and those of its timeline entries (tag pages show both)
     events: str  # its timeline entries ("" for none): an event file's digest, else a digest of its inline events
     family: frozenset = frozenset()  # multilingual dossiers: the other versions of the document
+
+
+DocGraph.__reduce__ = _fast_reduce  # one per document in the build cache: loaded by every build
 
 
 @dataclass(frozen=True)
@@ -229,10 +232,10 @@ def _affected(previous, graph: Mapping[DocId, DocGraph], routes: Collection[str]
         if url in graph and graph[url].url is not None:
             yield graph[url].url, "its document changed"
     for url, shown in previous.shows.items():
-        if shown & cards:
+        if not cards.isdisjoint(shown):
             yield url, "it shows a changed card"
     for url, listed in previous.lists.items():
-        if listed & membership:
+        if not membership.isdisjoint(listed):
             yield url, "it lists the linkers of a document that gained or lost one"
     for doc_id in linked:
         if doc_id in graph and graph[doc_id].url is not None:

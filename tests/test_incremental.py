@@ -367,3 +367,25 @@ def test_a_feed_that_reads_too_little_is_caught(tmp_path, monkeypatch):
     result = builder.rebuild()
     assert result.ok and "feeds" not in result.outputs_produced
     assert site.snapshot() != _clean(site, tmp_path)
+
+
+def test_a_parallel_render_records_what_a_serial_one_does_with_the_sites_own_id_strings(tmp_path, monkeypatch):
+    """Pages rendered by forked workers in small tasks: same output and same per-page records as a serial render,
+    and the ids in those records are the site's own strings (one per id: the record's memory and pickle)."""
+    import dossier.build as build_module
+
+    site = _copy_example(tmp_path / "site")
+    serial = Builder(BuildOptions(source=site.root, output=tmp_path / "serial", jobs=1, cache=False))
+    assert serial.rebuild().ok
+    monkeypatch.setattr(build_module, "PARALLEL_RENDER_MIN", 1)
+    monkeypatch.setattr(build_module, "RENDER_CHUNK", 3)
+    parallel = Builder(BuildOptions(source=site.root, output=tmp_path / "parallel", jobs=2, cache=False))
+    result = parallel.rebuild()
+    assert result.ok and result.pages > 3 * 2 * 4  # several tasks per worker
+    assert site.snapshot(tmp_path / "parallel") == site.snapshot(tmp_path / "serial")
+    for name in ("shows", "lists"):
+        mine, theirs = getattr(parallel.state, name), getattr(serial.state, name)
+        assert {u: set(v) for u, v in mine.items()} == {u: set(v) for u, v in theirs.items()}, name
+    own = {doc_id: doc_id for doc_id in result.site.documents}
+    shown = [i for ids in parallel.state.shows.values() for i in ids if i in own]
+    assert shown and all(own[i] is i for i in shown)
