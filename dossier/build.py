@@ -36,7 +36,7 @@ from .render.languages import static_file
 from .render.registry import OUTPUTS, PAGE_VIEWS, PARTS, READS
 from .resolve import Resolution, resolve_incremental
 from .resolve.routes import output_path
-from .workers import forked_worker
+from .workers import forked_worker, held_signals
 from .write import MARKER, WriteError, check_output_dir, recover, safe_join, store_new
 
 
@@ -664,7 +664,8 @@ def worker_pool(jobs: int):
     """Forked render workers (they inherit the resolved site), with default signal handling (``workers``)."""
     import multiprocessing
 
-    return multiprocessing.get_context("fork").Pool(jobs, initializer=forked_worker)
+    with held_signals():  # (until each worker's initializer reset the handlers: see workers.py)
+        return multiprocessing.get_context("fork").Pool(jobs, initializer=forked_worker)
 
 
 def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: int, direct: Path | None = None):

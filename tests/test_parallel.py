@@ -63,3 +63,33 @@ def test_a_parallel_full_build_has_its_workers_write_the_pages(tmp_path, monkeyp
     pages = [p for p in site.snapshot() if p.endswith(".html")]
     assert len(pages) > 400
     assert sum(p.endswith("index.html") for p in by_parent) < len(pages) // 10, len(by_parent)
+
+
+def test_a_sigterm_sent_before_the_worker_initializer_ran_still_ends_the_worker():
+    """Workers are forked with SIGTERM held (workers.held_signals): one sent before the initializer reset the
+    inherited handler waits, then ends the worker. Not held, serve's handler would get it (here: exit 3),
+    or, between its two halves, the reset would drop it and the worker would live on (a hung Pool.terminate)."""
+    import os
+    import signal
+    import time
+
+    from dossier.serve import _raise_interrupt
+    from dossier.workers import forked_worker, held_signals
+
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        with held_signals():
+            pid = os.fork()
+            if pid == 0:  # the worker
+                try:
+                    time.sleep(1)  # the SIGTERM comes now, before the initializer
+                    forked_worker()
+                    time.sleep(10)
+                finally:
+                    os._exit(3)
+        assert signal.SIGTERM not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # the parent's mask is back
+        os.kill(pid, signal.SIGTERM)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM, status

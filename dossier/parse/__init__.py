@@ -233,11 +233,13 @@ def parse_all(sources: list[SourceFile], options: ParseOptions, jobs: int = 1) -
     size = max(20, len(sources) // (jobs * 4))
     batches = [(sources[i:i + size], options) for i in range(0, len(sources), size)]
     ctx = multiprocessing.get_context("fork") if hasattr(multiprocessing, "get_context") else None
-    from ..workers import forked_worker
+    from ..workers import forked_worker, held_signals
 
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=forked_worker) as pool:
         out: list[Document | Failed] = []
-        for batch in pool.map(_parse_batch, batches):
+        with held_signals():  # the workers are forked at the first task (see workers.py)
+            results = pool.map(_parse_batch, batches)
+        for batch in results:
             out.extend(batch)
             progress.advance(len(batch))
     return out
