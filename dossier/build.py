@@ -33,6 +33,7 @@ from .plan import Plan, graph_of, plan
 from .render import POST_WRITE, RenderError, Theme, ThemeError, Views, render
 from .render.languages import static_file
 from .render.registry import OUTPUTS, PAGE_VIEWS, PARTS, READS
+from .render.views import ViewsMemo
 from .resolve import Resolution, resolve_incremental
 from .resolve.routes import output_path
 from .workers import forked_worker
@@ -178,6 +179,7 @@ class Builder:
         self.theme: tuple | None = None  # (stamp, Theme): templates parsed and compiled once while no theme file changes
         self.resolution: Resolution | None = None  # the last resolve, in memory: the next one starts from it
         self.graph_memo: dict = {}  # plan.graph_of's: the link graph of the documents that did not change is kept
+        self.views_memo = ViewsMemo()  # the views' indexes (events, related articles), made again for what changed
 
     def rebuild(self, changed: set[str] | None = None) -> BuildResult:
         start = time.perf_counter()
@@ -217,7 +219,8 @@ class Builder:
                 the_plan = make_plan(previous, site, shape, config, output, trust_output=self.in_place and self.warm)
                 target = Target(output, tuple(config.keep), self.in_place, self._post_write())
                 image_cache = images.ImageCache(self.root, self.options.cache)
-                rendered = render_and_commit(site, theme, the_plan, previous, target, self.options.jobs, (self.root, image_cache))
+                rendered = render_and_commit(site, theme, the_plan, previous, target, self.options.jobs, (self.root, image_cache),
+                                             self.views_memo, self.resolution.links)
                 _report(result, the_plan, rendered)
                 state = record(previous, parsed, shape, theme, config, output, the_plan, rendered, tuple(result.diagnostics))
                 self._remember(state, parsed, worth_saving(previous, state, parsed, the_plan, rendered), result)
@@ -411,10 +414,11 @@ def route_templates(site: Site, theme: Theme) -> dict[str, str]:
 
 
 def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State | None, target: Target, jobs: int,
-                      images_from: tuple | None = None) -> Rendered:
+                      images_from: tuple | None = None, memo: ViewsMemo | None = None, links=None) -> Rendered:
     """Render the planned pages and every extra output; write what changed (``commit``).
 
-    ``images_from`` (project root, ``images.ImageCache``): publish the files of content/ too."""
+    ``images_from`` (project root, ``images.ImageCache``): publish the files of content/ too; ``memo``, ``links``:
+    the views' indexes kept from the last build and the site's ``Resolution.links`` (see ``views.ViewsMemo``)."""
     incremental = not the_plan.full
     shows = dict(previous.shows) if incremental else {}
     lists = dict(previous.lists) if incremental else {}
@@ -426,7 +430,7 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
               if incremental else Committed())
     changes = open_changes(target, the_plan.full, site)
     try:
-        views = Views(site, PAGE_VIEWS)
+        views = Views(site, PAGE_VIEWS, memo=memo, links=links)
         pages = []
         routes = the_plan.routes(site.routes)
         progress.stage("render", len(routes), "pages")
