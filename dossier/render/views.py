@@ -86,7 +86,8 @@ class ViewsMemo:
     * the entity set of each article (the people, places and organisations it names, as resolved:
       ``Views._entity_set``) and, from them, the articles naming each entity (``related articles``). An
       article's set is made again when its document or its link unit (``Resolution.links``: the links
-      resolved again after a name appeared or went) is not the very object of the last build.
+      resolved again after a name appeared or went) is not the very object of the last build;
+    * ``feeds``: the articles the feeds may show, in order (``feeds._newest_first``).
 
     Only single-language dossiers keep entity sets (``links`` given); the rest is made whole per build."""
 
@@ -94,6 +95,7 @@ class ViewsMemo:
         self.events: tuple = ((), None)
         self._sets: dict[DocId, tuple] = {}  # article id -> (document, link unit, entity set)
         self._articles_of: dict[DocId, set] = {}  # entity -> ids of the articles naming it
+        self.feeds: dict = {}  # feeds._newest_first's: the articles of the feeds and their order
 
     def event_index(self, events) -> tuple[dict, dict, dict, dict]:
         kept, index = self.events
