@@ -89,12 +89,17 @@ def test_one_article_edit_renders_its_dependents_only(tmp_path):
     site = _copy_example(tmp_path / "site")
     builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False))
     assert builder.rebuild().ok
-    _edit(site.root / ART, "## ", "## Edited: ")
+    _edit(site.root / ART, "## ", "## Edited: ")  # a heading: no link's context changed
+    result = builder.rebuild()
+    assert result.parsed == 1 and result.rendered_urls == ["articles/surrender-rumours-denied/"]
+    assert site.snapshot() == _full(site, tmp_path)
+    _edit(site.root / ART, "went round.", "went round and round.")  # the context of its link to Ahmad Massoud
     result = builder.rebuild()
     assert result.parsed == 1
     rendered = set(result.rendered_urls)
     assert "articles/surrender-rumours-denied/" in rendered  # its own page
-    assert "people/ahmad-massoud/" in rendered  # a page that lists it (backlinks, mentions)
+    assert "people/ahmad-massoud/" in rendered  # a page that shows the link (backlinks with their context)
+    assert "people/bernard-henri-levy/" not in rendered  # a link in another paragraph: its context the same
     assert "" not in rendered and "timeline/" not in rendered  # no card, link or timeline entry changed
     assert "articles/" not in rendered  # a body edit leaves its card (title, date, summary) alone
     assert "people/emmanuel-macron/" not in rendered  # unrelated
@@ -102,6 +107,8 @@ def test_one_article_edit_renders_its_dependents_only(tmp_path):
     pages_written = {p for p in result.written_paths if p.endswith(".html")}
     assert pages_written <= {f"{u}index.html" for u in rendered}  # exports and feeds aside, only rendered pages
     assert "articles/surrender-rumours-denied/index.html" in pages_written
+    assert "people/ahmad-massoud/index.html" in pages_written
+    assert site.snapshot() == _full(site, tmp_path)
 
 
 def test_title_edit_renders_pages_showing_its_card(tmp_path):
