@@ -34,6 +34,7 @@ from .plan import Plan, graph_of, plan
 from .render import POST_WRITE, RenderError, Theme, ThemeError, Views, render
 from .render.languages import static_file
 from .render.registry import OUTPUTS, PAGE_VIEWS, PARTS, READS
+from .render.views import ViewsMemo
 from .resolve import Resolution, resolve_incremental
 from .resolve.routes import output_path
 from .workers import forked_worker, held_signals
@@ -181,6 +182,7 @@ class Builder:
         self.graph_memo: dict = {}  # plan.graph_of's: the link graph of the documents that did not change is kept
         self.finishing = Background()  # finish_later (serve): the old files an in-place commit replaced, deleted
         self.finish_later = finish_later  # on a thread after the build (``wait``; the next rebuild waits for it)
+        self.views_memo = ViewsMemo()  # the views' indexes (events, related articles), made again for what changed
 
     def wait(self) -> None:
         """Until the last in-place commit has deleted the files it replaced (serve, before it stops)."""
@@ -226,7 +228,8 @@ class Builder:
                 target = Target(output, tuple(config.keep), self.in_place, self._post_write(),
                                 self.finishing.start if self.finish_later else None)
                 image_cache = images.ImageCache(self.root, self.options.cache)
-                rendered = render_and_commit(site, theme, the_plan, previous, target, self.options.jobs, (self.root, image_cache))
+                rendered = render_and_commit(site, theme, the_plan, previous, target, self.options.jobs, (self.root, image_cache),
+                                             self.views_memo, self.resolution.links)
                 _report(result, the_plan, rendered)
                 state = record(previous, parsed, shape, theme, config, output, the_plan, rendered, tuple(result.diagnostics))
                 self._remember(state, parsed, worth_saving(previous, state, parsed, the_plan, rendered), result)
@@ -422,10 +425,11 @@ def route_templates(site: Site, theme: Theme) -> dict[str, str]:
 
 
 def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State | None, target: Target, jobs: int,
-                      images_from: tuple | None = None) -> Rendered:
+                      images_from: tuple | None = None, memo: ViewsMemo | None = None, links=None) -> Rendered:
     """Render the planned pages and every extra output; write what changed (``commit``).
 
-    ``images_from`` (project root, ``images.ImageCache``): publish the files of content/ too."""
+    ``images_from`` (project root, ``images.ImageCache``): publish the files of content/ too; ``memo``, ``links``:
+    the views' indexes kept from the last build and the site's ``Resolution.links`` (see ``views.ViewsMemo``)."""
     incremental = not the_plan.full
     shows = dict(previous.shows) if incremental else {}
     lists = dict(previous.lists) if incremental else {}
@@ -437,7 +441,7 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
               if incremental else Committed())
     changes = open_changes(target, the_plan.full, site)
     try:
-        views = Views(site, PAGE_VIEWS)
+        views = Views(site, PAGE_VIEWS, memo=memo, links=links)
         pages = []
         routes = the_plan.routes(site.routes)
         progress.stage("render", len(routes), "pages")

@@ -45,6 +45,8 @@ class DocGraph:
     tags: frozenset  # its tags and those of its timeline entries (tag pages show both)
     events: str  # its timeline entries ("" for none): an event file's digest, else a digest of its inline events
     family: frozenset = frozenset()  # multilingual dossiers: the other versions of the document
+    # what its targets' pages show of its links: (target, origin, context) of each backlink it makes
+    mentions: frozenset = frozenset()
 
 
 DocGraph.__reduce__ = _fast_reduce  # one per document in the build cache: loaded by every build
@@ -80,7 +82,8 @@ def graph_of(site, links: Mapping | None = None, memo: dict | None = None) -> di
 
     ``links`` (``Resolution.links``, one-language dossiers): each document's resolved links, read instead of
     the site's whole table; ``memo`` (kept by the caller between builds): doc id -> (document, card, url,
-    links, graph): a document whose four inputs are the very objects of the last call keeps its graph."""
+    links, entries, graph): a document whose inputs are the very objects of the last call (its URL and its
+    timeline entries equal: the graph reads their values) keeps its graph."""
     tr = site.translations
     if tr is not None or links is None:
         return _whole_graph(site)
@@ -91,22 +94,22 @@ def graph_of(site, links: Mapping | None = None, memo: dict | None = None) -> di
         doc_id, card, url, unit = doc.id, site.cards[doc.id], site.urls.get(doc.id), links[doc.id]
         mine = entries.get(doc_id, ())
         kept = memo.get(doc_id)
-        if (kept is not None and kept[0] is doc and kept[1] is card and kept[2] == url and kept[3] is unit
-                and len(kept[4]) == len(mine) and all(a is b for a, b in zip(kept[4], mine))):
+        if kept is not None and kept[0] is doc and kept[1] is card and kept[2] == url and kept[3] is unit and kept[4] == mine:
             graph[doc_id] = kept[5]
             continue
         targets = frozenset(t for (origin, _i), t in unit.resolved.items() if t and origin == doc_id)
-        graph[doc_id] = g = _doc_graph(doc, card, url, targets, frozenset(), mine)
+        mentions = frozenset((t, b.origin, b.context) for t, b in unit.backlinks)
+        graph[doc_id] = g = _doc_graph(doc, card, url, targets, frozenset(), mine, mentions)
         memo[doc_id] = (doc, card, url, unit, mine, g)
     for doc_id in memo.keys() - graph.keys():
         del memo[doc_id]
     return graph
 
 
-def _doc_graph(doc, card, url, targets: frozenset, family: frozenset, entries: tuple) -> DocGraph:
+def _doc_graph(doc, card, url, targets: frozenset, family: frozenset, entries: tuple, mentions: frozenset) -> DocGraph:
     return DocGraph(digest=doc.digest, card=card.digest, kind=doc.kind, url=url, targets=targets,
                     tags=frozenset((*doc.fields.get("tags", ()), *(t for e in entries for t in e.tags))),
-                    events=_events_digest(doc, entries), family=family)
+                    events=_events_digest(doc, entries), family=family, mentions=mentions)
 
 
 def _entries_by_origin(events) -> dict[DocId, tuple]:
@@ -133,10 +136,16 @@ def _whole_graph(site) -> dict[DocId, DocGraph]:
     for (doc_id, _i), target in site.resolved.items():
         if target and doc_id in targets:
             targets[doc_id].add(target)
+    mentions: dict[str, set] = {i: set() for i in site.documents}
+    for target, backlinks in site.backlinks.items():
+        for b in backlinks:
+            if b.source in mentions:
+                mentions[b.source].add((target, b.origin, b.context))
     entries = _entries_by_origin(site.events)
     return {
         doc.id: _doc_graph(doc, site.cards[doc.id], site.urls.get(doc.id), frozenset(targets[doc.id]),
-                           frozenset(tr.family({doc.id}) - {doc.id}) if tr else frozenset(), entries.get(doc.id, ()))
+                           frozenset(tr.family({doc.id}) - {doc.id}) if tr else frozenset(), entries.get(doc.id, ()),
+                           frozenset(mentions[doc.id]))
         for doc in site.documents.values()
     }
 
@@ -211,12 +220,20 @@ def _families(old: Mapping[DocId, DocGraph], new: Mapping[DocId, DocGraph], ids:
 
 
 def _link_changes(old, new, dirty) -> tuple[set, set]:
-    """(linked, membership): documents a dirty one links or linked to; those that gained or lost a linker."""
+    """(linked, membership): documents whose pages show a dirty one's links to them (its backlinks there);
+    those that gained or lost a linker.
+
+    A document whose targets and timeline entries stay the same changes its targets' pages only through
+    what they show of its links (``mentions``: origin and context): only the targets whose mentions changed
+    are linked; otherwise every target, before and after (their related entities and timelines read it)."""
     linked, membership = set(), set()
     for doc_id in dirty:
         a, b = old.get(doc_id), new.get(doc_id)
         before, after = (a.targets if a else frozenset()), (b.targets if b else frozenset())
-        linked |= before | after
+        if a and b and before == after and a.events == b.events:
+            linked |= {target for target, _origin, _context in a.mentions ^ b.mentions}
+        else:
+            linked |= before | after
         membership |= before ^ after if a and b else before | after
     return _families(old, new, linked), _families(old, new, membership)
 

@@ -89,12 +89,17 @@ def test_one_article_edit_renders_its_dependents_only(tmp_path):
     site = _copy_example(tmp_path / "site")
     builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False))
     assert builder.rebuild().ok
-    _edit(site.root / ART, "## ", "## Edited: ")
+    _edit(site.root / ART, "## ", "## Edited: ")  # a heading: no link's context changed
+    result = builder.rebuild()
+    assert result.parsed == 1 and result.rendered_urls == ["articles/surrender-rumours-denied/"]
+    assert site.snapshot() == _full(site, tmp_path)
+    _edit(site.root / ART, "went round.", "went round and round.")  # the context of its link to Ahmad Massoud
     result = builder.rebuild()
     assert result.parsed == 1
     rendered = set(result.rendered_urls)
     assert "articles/surrender-rumours-denied/" in rendered  # its own page
-    assert "people/ahmad-massoud/" in rendered  # a page that lists it (backlinks, mentions)
+    assert "people/ahmad-massoud/" in rendered  # a page that shows the link (backlinks with their context)
+    assert "people/bernard-henri-levy/" not in rendered  # a link in another paragraph: its context the same
     assert "" not in rendered and "timeline/" not in rendered  # no card, link or timeline entry changed
     assert "articles/" not in rendered  # a body edit leaves its card (title, date, summary) alone
     assert "people/emmanuel-macron/" not in rendered  # unrelated
@@ -102,6 +107,8 @@ def test_one_article_edit_renders_its_dependents_only(tmp_path):
     pages_written = {p for p in result.written_paths if p.endswith(".html")}
     assert pages_written <= {f"{u}index.html" for u in rendered}  # exports and feeds aside, only rendered pages
     assert "articles/surrender-rumours-denied/index.html" in pages_written
+    assert "people/ahmad-massoud/index.html" in pages_written
+    assert site.snapshot() == _full(site, tmp_path)
 
 
 def test_title_edit_renders_pages_showing_its_card(tmp_path):
@@ -389,3 +396,62 @@ def test_a_parallel_render_records_what_a_serial_one_does_with_the_sites_own_id_
     own = {doc_id: doc_id for doc_id in result.site.documents}
     shown = [i for ids in parallel.state.shows.values() for i in ids if i in own]
     assert shown and all(own[i] is i for i in shown)
+
+
+def _related_site(root: Path) -> SiteDir:
+    """Four articles naming people: a1 and a2 share Pat Doe; a1 and a3 name Lee Poe, who has no page yet."""
+    site = SiteDir(root)
+    site.write("dossier.yaml", "title: Related\nbase_url: https://example.org/\nlanguage: en\nsearch: false\n")
+    site.write("content/people/pat-doe.md", "---\ntitle: Pat Doe\n---\nA person.\n")
+    site.write("content/people/kim-roe.md", "---\ntitle: Kim Roe\n---\nA person.\n")
+    for n, (people, tags) in enumerate([("Pat Doe, Lee Poe", "x"), ("Pat Doe", "x"), ("Kim Roe, Lee Poe", "y"),
+                                        ("Kim Roe", "y")], start=1):
+        site.write(f"content/articles/a{n}.md", f"---\ntitle: A{n}\ndate: 2021-0{n}-01\npeople: [{people}]\n"
+                                                 f"tags: [{tags}]\n---\nText {n}.\n")
+    return site
+
+
+def related_edits(site: SiteDir):
+    """Edits that change which articles share a person (the "Related articles" lists)."""
+    art = site.root / "content/articles"
+    return [
+        ("a2 names Kim Roe instead", lambda: _edit(art / "a2.md", "people: [Pat Doe]", "people: [Kim Roe]")),
+        # a1 and a3 are not edited: their links are resolved again (their link units change, not their documents)
+        ("Lee Poe gets a page", lambda: site.write("content/people/lee-poe.md", "---\ntitle: Lee Poe\n---\nA person.\n")),
+        ("a4 deleted", lambda: (art / "a4.md").unlink()),
+        ("a5 names Pat Doe", lambda: site.write("content/articles/a5.md",
+                                                "---\ntitle: A5\ndate: 2021-06-01\npeople: [Pat Doe]\n---\nNew.\n")),
+        ("Lee Poe's page goes", lambda: (site.root / "content/people/lee-poe.md").unlink()),
+    ]
+
+
+def test_related_articles_kept_between_saves_equal_full_builds(tmp_path):
+    """serve's builder keeps each article's entity set and the articles naming each entity (views.ViewsMemo)
+    between saves; after each edit the related lists (and every other byte) equal a clean full build."""
+    site = _related_site(tmp_path / "site")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False), live=True, post_write=())
+    assert builder.rebuild().ok
+    related = (site.out / "articles/a1/index.html").read_text(encoding="utf-8")
+    assert "Related articles" in related and 'href="/articles/a2/"' in related
+    for name, edit in related_edits(site):
+        edit()
+        result = builder.rebuild()
+        assert result.ok and not builder.resolution.full, (name, result.diagnostics, builder.resolution.why_full)
+        assert site.snapshot() == _clean(site, tmp_path), name
+    a1 = (site.out / "articles/a1/index.html").read_text(encoding="utf-8")
+    assert 'href="/articles/a5/"' in a1 and 'href="/articles/a2/"' not in a1
+
+
+def test_a_related_list_kept_too_long_is_caught(tmp_path, monkeypatch):
+    """The equality above can fail: entity sets kept while their document stays the same, though its links
+    were resolved again (a person got a page), leave a1 and a3 without each other in their related lists."""
+    from dossier.render.views import ViewsMemo
+
+    monkeypatch.setattr(ViewsMemo, "_still", staticmethod(lambda kept, doc, unit: kept is not None and kept[0] is doc))
+    site = _related_site(tmp_path / "site")
+    builder = Builder(BuildOptions(source=site.root, output=site.out, jobs=1, cache=False), live=True, post_write=())
+    assert builder.rebuild().ok
+    site.write("content/people/lee-poe.md", "---\ntitle: Lee Poe\n---\nA person.\n")
+    assert builder.rebuild().ok
+    assert site.snapshot() != _clean(site, tmp_path)
+    assert 'href="/articles/a3/"' not in (site.out / "articles/a1/index.html").read_text(encoding="utf-8")

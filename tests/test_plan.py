@@ -5,13 +5,13 @@ from types import SimpleNamespace
 from dossier.plan import HOME, TAGS, DocGraph, plan
 
 
-def g(kind="article", url=None, digest="d1", card="c1", targets=(), tags=(), events=False, family=()):
+def g(kind="article", url=None, digest="d1", card="c1", targets=(), tags=(), events=False, family=(), mentions=()):
     return DocGraph(digest=digest, card=card, kind=kind, url=url, targets=frozenset(targets), tags=frozenset(tags),
-                    events=events, family=frozenset(family))
+                    events=events, family=frozenset(family), mentions=frozenset(mentions))
 
 
 GRAPH = {
-    "articles/a": g(url="articles/a/", targets={"people/p"}, tags={"war"}),
+    "articles/a": g(url="articles/a/", targets={"people/p"}, tags={"war"}, mentions={("people/p", "body", "About p.")}),
     "articles/b": g(url="articles/b/", targets={"people/p"}),
     "people/p": g("person", url="people/p/"),
     "events/e": g("event", url="events/e/", events=True, targets={"people/p"}),
@@ -57,10 +57,20 @@ def test_nothing_changed_renders_nothing():
 
 
 def test_a_body_edit_renders_the_page_and_its_link_targets_only():
-    p = plan(record(), changed("articles/a", digest="d2"), ROUTES, TEMPLATES, "G", output_ok=True)
+    p = plan(record(), changed("articles/a", digest="d2", mentions={("people/p", "body", "About p, edited.")}),
+             ROUTES, TEMPLATES, "G", output_ok=True)
     assert p.urls == {"articles/a/", "people/p/"}  # no card, no link, no event changed: not the home page either
     assert p.why["articles/a/"] == "its document changed"
     assert p.why["people/p/"] == "its backlinks changed"
+
+
+def test_a_body_edit_away_from_its_links_renders_its_page_only():
+    """The targets' pages show a document's links (origin, context), their related entities (its targets) and
+    timelines (its entries): none of them changed."""
+    p = plan(record(), changed("articles/a", digest="d2"), ROUTES, TEMPLATES, "G", output_ok=True)
+    assert p.urls == {"articles/a/"}
+    p = plan(record(), changed("articles/a", digest="d2", events=True), ROUTES, TEMPLATES, "G", output_ok=True)
+    assert "people/p/" in p.urls  # its timeline entries changed: its targets' timelines may show them
 
 
 def test_a_card_change_reaches_every_page_that_shows_it_its_index_and_its_tags():

@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 from dossier.build import BuildOptions  # noqa: E402
 from dossier.serve import DevServer  # noqa: E402
 from dossier.serve.server import resolve_request  # noqa: E402
-from dossier.serve.watch import Batcher, Closed  # noqa: E402
+from dossier.serve.watch import CREATED, RENAMED, WRITTEN, Batcher, Closed  # noqa: E402
 
 
 # ------------------------------------------------------------------ waiting
@@ -322,6 +322,36 @@ def test_batcher_waits_for_a_quiet_period_but_not_forever():
     feeder.join()
     assert got == [{"content/x.md"}]
     assert 0.4 <= first < 1.2  # max_wait, not the end of the stream
+
+
+def _batch_after(b: Batcher) -> float:
+    t = time.monotonic()
+    b.next_batch()
+    return time.monotonic() - t
+
+
+def test_batcher_hands_out_a_settled_save_sooner():
+    """A file closed after writing, or renamed onto a project file, is final: its batch goes after
+    settled_quiet; a path last written to without a close, deleted, or created in the batch waits quiet."""
+    b = Batcher(quiet=0.6, settled_quiet=0.02)
+    b.add(["content/a.md"])  # truncated...
+    b.add(["content/a.md"], WRITTEN)  # ...and closed
+    assert _batch_after(b) < 0.4
+    b.add(["content/a.md"], RENAMED)  # a temporary file renamed over it
+    assert _batch_after(b) < 0.4
+    b.add(["content/a.md"], WRITTEN)
+    b.add(["content/b.md"])  # another file still being written: not settled
+    assert _batch_after(b) >= 0.55
+    b.add(["content/new.md"], CREATED)
+    b.add(["content/new.md"], WRITTEN)  # new: may be the first file of a checkout
+    assert _batch_after(b) >= 0.55
+    b.add(["content/a.md"])  # vim: renamed away to a backup (not a project file)...
+    b.add(["content/a.md"], CREATED)  # ...then written anew
+    b.add(["content/a.md"], WRITTEN)
+    assert _batch_after(b) >= 0.55
+    b.add(["content/a.md"], WRITTEN)
+    b.add(None)  # a full rebuild
+    assert _batch_after(b) >= 0.55
 
 
 def test_batcher_none_means_full_and_close_ends_the_loop():

@@ -20,6 +20,7 @@ paths and ``dossier build`` prints a note (:func:`base_url_note`).
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import uuid
@@ -52,20 +53,47 @@ def base_url_note(site: Site | None) -> str | None:
             "full addresses; set base_url: https://your.host/path/ in dossier.yaml (or pass --base-url) before publishing")
 
 
-def _newest_first(site: Site) -> list[Document]:
-    """The articles a feed may show (a page, no draft, not sensitive), newest first (then by id), sorted once."""
-    docs = [d for d in site.documents.values()
-            if d.kind == "article" and d.id in site.urls and not d.draft and not d.fields.get("sensitive")]
-    docs.sort(key=lambda d: (d.date.sort_key() if d.date else (0,), d.id), reverse=True)
-    return docs
+def _newest_first(site: Site, memo: dict | None = None) -> list[Document]:
+    """The articles a feed may show (a page, no draft, not sensitive), newest first (then by id), sorted once.
+
+    ``memo`` (kept by the caller between builds): the last call's articles and their order; the articles that
+    are not the very objects of the last call (or came, or went) are taken out and put back in place."""
+    docs = {d.id: d for d in site.documents.values()
+            if d.kind == "article" and d.id in site.urls and not d.draft and not d.fields.get("sensitive")}
+    ascending = _reordered(memo, docs) if memo else None
+    if ascending is None:
+        ascending = sorted((_feed_key(d), d.id) for d in docs.values())
+    if memo is not None:
+        memo["docs"], memo["ascending"] = docs, ascending
+    return [docs[doc_id] for _key, doc_id in reversed(ascending)]
 
 
-def feed_windows(site: Site) -> Iterator[tuple[str, str, str | None, list[Document]]]:
+def _feed_key(doc: Document) -> tuple:
+    return doc.date.sort_key() if doc.date else (0,)
+
+
+def _reordered(memo: dict, docs: dict) -> list | None:
+    """The last order with the changed articles moved (None: too many changed, sort them all)."""
+    before = memo["docs"]
+    changed = [i for i, d in docs.items() if before.get(i) is not d] + [i for i in before if i not in docs]
+    if len(changed) * 8 > len(docs):
+        return None
+    ascending = list(memo["ascending"])
+    for doc_id in changed:
+        if doc_id in before:
+            del ascending[bisect.bisect_left(ascending, (_feed_key(before[doc_id]), doc_id))]
+        if doc_id in docs:
+            bisect.insort(ascending, (_feed_key(docs[doc_id]), doc_id))
+    return ascending
+
+
+def feed_windows(site: Site, memo: dict | None = None) -> Iterator[tuple[str, str, str | None, list[Document]]]:
     """(path, language, tag slug or None, the articles shown) of every feed: the site's (one per language,
-    ``feeds.count`` newest articles of that language) and one per tag (the default language's articles)."""
+    ``feeds.count`` newest articles of that language) and one per tag (the default language's articles).
+    ``memo``: see :func:`_newest_first`."""
     tr = site.translations  # a multilingual dossier: each language has its own feeds
     count = site.config.feeds.get("count", DEFAULT_COUNT)
-    ordered = _newest_first(site)
+    ordered = _newest_first(site, memo)
     default = site.config.language
 
     def of(language: str) -> list[Document]:
@@ -295,7 +323,7 @@ def robots(site: Site) -> bytes:
 def feed_parts(site: Site, views) -> Iterator[Part]:
     """Every feed as a :class:`Part`: remade only when its window or a document it shows changed."""
     config = site.config
-    for path, language, tag_slug, docs in feed_windows(site):
+    for path, language, tag_slug, docs in feed_windows(site, views.memo.feeds):
         mine = views if language == views.language else views.for_language(language)
         if tag_slug is not None:
             title, alternate = xml_text(f"#{site.tags[tag_slug][0]} · {config.title}"), f"tags/{tag_slug}/"

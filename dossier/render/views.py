@@ -61,9 +61,6 @@ LOCATION_PRECISIONS = {k: k for k in (N_("exact"), N_("town"), N_("district"), N
 
 
 
-_EVENT_INDEX: list = [(), None]  # (the events, their index): see Views._index_events
-
-
 def _event_index(events) -> tuple[dict, dict, dict, dict]:
     """(by id, by the document that defines them, by the documents they name, by tag); never changed once made."""
     by_id: dict[str, Event] = {}
@@ -78,6 +75,70 @@ def _event_index(events) -> tuple[dict, dict, dict, dict]:
         for t in dict.fromkeys(slugify(t) for t in ev.tags):
             by_tag[t].append(ev)
     return dict(by_id), dict(by_origin), dict(of), dict(by_tag)
+
+
+class ViewsMemo:
+    """What the views of one build keep for the next one (serve's live builder, ``Builder.views_memo``):
+    indexes over the whole site, made again only for what changed.
+
+    * ``events``: (the events, their index: :func:`_event_index`), reused while the site's list holds the very
+      same events (a save that changed none);
+    * the entity set of each article (the people, places and organisations it names, as resolved:
+      ``Views._entity_set``) and, from them, the articles naming each entity (``related articles``). An
+      article's set is made again when its document or its link unit (``Resolution.links``: the links
+      resolved again after a name appeared or went) is not the very object of the last build;
+    * ``feeds``: the articles the feeds may show, in order (``feeds._newest_first``).
+
+    Only single-language dossiers keep entity sets (``links`` given); the rest is made whole per build."""
+
+    def __init__(self):
+        self.events: tuple = ((), None)
+        self._sets: dict[DocId, tuple] = {}  # article id -> (document, link unit, entity set)
+        self._articles_of: dict[DocId, set] = {}  # entity -> ids of the articles naming it
+        self.feeds: dict = {}  # feeds._newest_first's: the articles of the feeds and their order
+
+    def event_index(self, events) -> tuple[dict, dict, dict, dict]:
+        kept, index = self.events
+        if index is None or len(kept) != len(events) or any(a is not b for a, b in zip(kept, events)):
+            index = _event_index(events)
+            self.events = (tuple(events), index)
+        return index
+
+    def articles_of_entity(self, views: "Views", links) -> tuple[dict[DocId, set], dict[DocId, frozenset]]:
+        """(entity -> the ids of the articles naming it, article id -> its entity set), for ``views``' site."""
+        sets, articles_of = self._sets, self._articles_of
+        current = set()
+        for doc in views.site.documents.values():
+            if doc.kind != "article":
+                continue
+            current.add(doc.id)
+            unit = links.get(doc.id)
+            if self._still(sets.get(doc.id), doc, unit):
+                continue
+            self._forget(doc.id)
+            found = views._entity_set(doc)
+            sets[doc.id] = (doc, unit, found)
+            for entity in found:
+                articles_of.setdefault(entity, set()).add(doc.id)
+        for doc_id in sets.keys() - current:
+            self._forget(doc_id)
+        return articles_of, {doc_id: kept[2] for doc_id, kept in sets.items()}
+
+    @staticmethod
+    def _still(kept: tuple | None, doc: Document, unit) -> bool:
+        """The kept entity set still holds: made from this very document and link unit."""
+        return kept is not None and unit is not None and kept[0] is doc and kept[1] is unit
+
+    def _forget(self, doc_id: DocId) -> None:
+        kept = self._sets.pop(doc_id, None)
+        if kept is None:
+            return
+        for entity in kept[2]:
+            ids = self._articles_of.get(entity)
+            if ids is not None:
+                ids.discard(doc_id)
+                if not ids:
+                    del self._articles_of[entity]
 
 
 class _Listings:
@@ -104,11 +165,17 @@ class _Listings:
 class Views:
     """Builds views for one Site. Cards are computed once per build and shared."""
 
-    def __init__(self, site: Site, page_views=None, language: str | None = None):
+    def __init__(self, site: Site, page_views=None, language: str | None = None, memo: ViewsMemo | None = None,
+                 links=None):
         """``page_views``: template -> view function for routes without a document
         (``render.registry.PAGE_VIEWS``; without it only document pages and the 404 page);
-        ``language``: the language of the pages (a multilingual dossier's; the site's by default)."""
+        ``language``: the language of the pages (a multilingual dossier's; the site's by default);
+        ``memo``: indexes kept from the last build's views (:class:`ViewsMemo`; a new one by default);
+        ``links``: ``Resolution.links`` of the site (a single-language dossier's), which the memo's entity sets
+        are checked against."""
         self.site = site
+        self.memo = memo if memo is not None else ViewsMemo()
+        self.links = links
         self.page_views = page_views or {}
         self.config = site.config
         self.tr = site.translations  # None unless the dossier has languages:
@@ -148,13 +215,18 @@ class Views:
         """Places within each place; the articles naming each person, place and organisation."""
         site = self.site
         self._children: dict[DocId, list[DocId]] = defaultdict(list)  # place -> places within it
-        self._articles_of_entity: dict[DocId, list[DocId]] = defaultdict(list)
+        self._articles_of_entity: dict = defaultdict(list)  # entity -> ids of the articles naming it
         versions = self._versions  # translations: their originals hold the relations
         for doc in site.documents.values():
             if doc.kind == "place" and "within" in doc.fields and doc.id not in versions:
                 parent = site.resolved.get((doc.id, doc.fields["within"]))
                 if parent:
                     self._children[parent].append(doc.id)
+        if self.links and self.tr is None:  # kept between builds: made again for the changed articles only
+            self._articles_of_entity, sets = self.memo.articles_of_entity(self, self.links)
+            self._entities.update(sets)
+            return
+        for doc in site.documents.values():
             if doc.kind == "article" and doc.id not in versions:  # versions share one entry
                 for entity in self._entity_set(doc):
                     self._articles_of_entity[entity].append(doc.id)
@@ -162,11 +234,7 @@ class Views:
     def _index_events(self) -> None:
         """Events by id, by the document that defines them, by the documents they name and by tag
         (the last build's index when its list held the very same events: a save that changed none)."""
-        events = self.site.events
-        kept, index = _EVENT_INDEX
-        if index is None or len(kept) != len(events) or any(a is not b for a, b in zip(kept, events)):
-            index = _event_index(events)
-            _EVENT_INDEX[:] = [tuple(events), index]
+        index = self.memo.event_index(self.site.events)
         self._event_by_id, self._events_by_origin, self._events_of, self._events_by_tag = index
 
     def _set_language(self) -> None:
@@ -406,7 +474,7 @@ class Views:
             return self
         other = self._other_languages.get(code)
         if other is None:
-            other = self._other_languages[code] = Views(self.site, self.page_views, code)
+            other = self._other_languages[code] = Views(self.site, self.page_views, code, self.memo)
         return other
 
     def view(self, route: Route) -> View:

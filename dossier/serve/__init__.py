@@ -15,6 +15,7 @@ passes in (levels: ``info``, ``warning``, ``error``, ``detail``).
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import secrets
@@ -83,6 +84,7 @@ class DevServer:
         self.last_result: BuildResult | None = None
         self.initial_result: BuildResult | None = None
         self.rebuilds = 0  # rebuilds after the first build
+        self.collected = 0.0  # seconds the collection after the last rebuild took
         self.batches: list[set[str] | None] = []
         self.sent: list[tuple[str, dict]] = []  # every broadcast, for tests and the bench
         self._cond = threading.Condition()
@@ -166,8 +168,10 @@ class DevServer:
                 # the build reads them (whatever is written into them from now on is seen by the watch)
                 self._replan.clear()
                 self._refresh_watch()
-            self._build(batch)
+            with _cache.paused_gc(freeze=False):  # no cyclic collection while building (a save at 4,000 articles
+                self._build(batch)                   # paid 15-30 ms for it): one collection after the browsers are told
             self.rebuilds += 1
+            self.collected = _collect()
             self._refresh_watch()
 
     def _wait_for_build(self, timeout: float) -> None:
@@ -371,6 +375,15 @@ def _rebuilt_message(seconds: float, what: str, changed: list[str], had_error: b
 def _make_builder(options: BuildOptions) -> Builder:
     """The engine's live builder: changed files written in place (no whole-tree swap per keystroke)."""
     return Builder(options, live=True, finish_later=True)  # the browser reloads before old files are deleted
+
+
+def _collect() -> float:
+    """The cyclic garbage collection deferred while building: of the young generations, what the build made
+    (a full collection took 250-300 ms at 4,000 articles, and would hold up the browsers' requests that
+    follow the reload; the oldest generation is left to the collector's own thresholds). Returns its seconds."""
+    start = time.perf_counter()
+    gc.collect(1)
+    return time.perf_counter() - start
 
 
 def _file_digest(path: Path) -> str | None:
