@@ -314,14 +314,16 @@ def test_batcher_waits_for_a_quiet_period_but_not_forever():
             b.add(["content/x.md"])
             time.sleep(0.02)
 
+    t = time.monotonic()
     feeder = threading.Thread(target=feed)
     feeder.start()
-    t = time.monotonic()
     got.append(b.next_batch())
-    first = time.monotonic() - t
+    first = time.monotonic() - t  # (from before the first event: the feeder may run before this thread)
     feeder.join()
     assert got == [{"content/x.md"}]
-    assert 0.4 <= first < 1.2  # max_wait, not the end of the stream
+    # about max_wait (0.5 s), not the end of the stream (1.5 s). On a starved machine the process may sleep
+    # past the quiet period between two events: the batch then comes sooner, but never before 0.2 s.
+    assert 0.2 <= first < 1.2
 
 
 def _batch_after(b: Batcher) -> float:
