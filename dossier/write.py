@@ -272,14 +272,8 @@ def commit_in_place(output: Path, changed: dict, removed: list[str], later=None)
 
 def _finish(output: Path, finished: Path, entries=None) -> None:
     """Delete the backups of a commit whose renames are all done, then its journal."""
-    import json
-
     pid = finished.name.rsplit("-", 1)[-1]
-    if entries is None:
-        try:
-            entries = json.loads(finished.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            entries = []
+    entries = _journal_entries(finished) if entries is None else entries
     emptied = set()
     for rel, tmp, existed in entries:
         try:
@@ -295,15 +289,19 @@ def _finish(output: Path, finished: Path, entries=None) -> None:
     finished.unlink(missing_ok=True)
 
 
-def _roll_back(output: Path, journal: Path, entries=None) -> None:
+def _journal_entries(journal: Path) -> list:
+    """The [path, temporary name or None, existed] entries a journal lists (none if it cannot be read)."""
     import json
 
+    try:
+        return json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+
+
+def _roll_back(output: Path, journal: Path, entries=None) -> None:
     pid = journal.name.rsplit("-", 1)[-1]
-    if entries is None:
-        try:
-            entries = json.loads(journal.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            entries = []
+    entries = _journal_entries(journal) if entries is None else entries
     for rel, tmp, existed in entries:
         try:
             target = safe_join(output, rel)
