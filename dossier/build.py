@@ -38,7 +38,7 @@ from .render.views import ViewsMemo
 from .resolve import Resolution, resolve_incremental
 from .resolve.routes import output_path
 from .workers import forked_worker, held_signals
-from .write import MARKER, WriteError, check_output_dir, recover, safe_join, store_new
+from .write import MARKER, WriteError, check_output_dir, recover
 
 
 @dataclass
@@ -445,8 +445,8 @@ def render_and_commit(site: Site, theme: Theme, the_plan: Plan, previous: State 
         pages = []
         routes = the_plan.routes(site.routes)
         progress.stage("render", len(routes), "pages")
-        direct = changes.tree.tmp if changes.tree is not None else None  # a full build: workers write their pages
-        for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs or os.cpu_count() or 1, direct):
+        tree = changes.tree  # a full build's new tree: the render workers write their pages into it
+        for url, path, data, shown, listed in _render_routes(site, theme, routes, views, jobs or os.cpu_count() or 1, tree):
             progress.advance()
             if isinstance(data, Written):
                 digests[path] = data.digest
@@ -631,7 +631,7 @@ def _static_digest(src: Path) -> str:
     return f"static:{st.st_mtime_ns}:{st.st_size}:{src}"
 
 
-_RENDER_CONTEXT: tuple | None = None  # (site, theme, views, folder or None), inherited by forked workers
+_RENDER_CONTEXT: tuple | None = None  # (site, theme, views, AtomicTree or None), inherited by forked workers
 PARALLEL_RENDER_MIN = 300
 RENDER_CHUNK = 100
 
@@ -644,22 +644,20 @@ class Written:
 
 
 def _render_chunk(routes):
-    site, theme, views, direct = _RENDER_CONTEXT
-    return [(r.url, out.path, _written(direct, out.path, out.data), tuple(v.shows), tuple(v.lists))
+    site, theme, views, tree = _RENDER_CONTEXT
+    return [(r.url, out.path, _written(tree, out.path, out.data), tuple(v.shows), tuple(v.lists))
             for r, v, out in render(site, theme, routes, views)]
 
 
-def _written(folder: str | None, path: str, data: bytes):
-    """``folder`` (a full build's new tree): the page written there by this worker (the parent's writes
-    were a serial tail of every parallel build); its bytes are sent back instead when that fails, for
-    the parent to write, or report, as any other file."""
-    if folder is None:
+def _written(tree, path: str, data: bytes):
+    """``tree`` (a full build's :class:`AtomicTree`, this worker's forked copy): the page written into it here
+    (the parent's writes were a serial tail of every parallel build); its bytes are sent back instead when
+    that fails, for the parent to write, or report, as any other file."""
+    if tree is None:
         return data
     try:
-        target = safe_join(Path(folder), path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        store_new(target, data)
-    except (OSError, WriteError):
+        tree.put(path, data)
+    except WriteError:
         return data
     return Written(digest_bytes(data))
 
@@ -672,7 +670,7 @@ def worker_pool(jobs: int):
         return multiprocessing.get_context("fork").Pool(jobs, initializer=forked_worker)
 
 
-def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: int, direct: Path | None = None):
+def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: int, tree=None):
     """Render routes, on ``jobs`` forked processes when there are enough of them.
 
     Workers inherit the resolved site by fork (nothing is pickled on the way
@@ -686,7 +684,7 @@ def _render_routes(site: Site, theme: Theme, routes: list, views: Views, jobs: i
         for route, view, out in render(site, theme, routes, views):
             yield route.url, out.path, out.data, tuple(view.shows), tuple(view.lists)
         return
-    _RENDER_CONTEXT = (site, theme, views, str(direct) if direct is not None else None)
+    _RENDER_CONTEXT = (site, theme, views, tree)  # (the tree too: a worker's copy writes into the same folder)
     # At most RENDER_CHUNK pages per task: a task's pages come back as one pickle (its bytes and its pages held
     # at once in this process): 1,100 pages a task made 100 MB of a cold build's peak at 4,000 articles
     size = max(20, min(RENDER_CHUNK, len(routes) // (jobs * 4)))

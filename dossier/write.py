@@ -31,11 +31,6 @@ def _store(target: Path, data: "bytes | Path", mode: str = "xb") -> None:
         fh.write(data)
 
 
-def store_new(target: Path, data: bytes) -> None:
-    """A new file of a full build's tree, written by a render worker (``_store``: the same faults apply)."""
-    _store(target, data)
-
-
 def write_failed(path: Path, exc: OSError) -> WriteError:
     """One line naming the path the user knows (not a temporary name) and the system's reason."""
     reason = exc.strerror or str(exc)
